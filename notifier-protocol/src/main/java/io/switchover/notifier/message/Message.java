@@ -55,9 +55,9 @@ public sealed interface Message
             String cluster,
             String node,
             String release,
-            int protocol,
+            Integer protocol,
             String state,
-            long generation,
+            Long generation,
             String kind,
             List<String> capabilities,
             byte[] nonce,
@@ -80,6 +80,8 @@ public sealed interface Message
             if (nonce.length != 32) {
                 throw new IllegalArgumentException("nonce must be 32 bytes, got " + nonce.length);
             }
+            Objects.requireNonNull(protocol, "protocol is missing");
+            Objects.requireNonNull(generation, "generation is missing");
             if (generation < 0) {
                 throw new IllegalArgumentException("generation must be >= 0, got " + generation);
             }
