@@ -35,7 +35,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        while (!failed && in.readableBytes() >= Frame.LENGTH_FIELD_BYTES) {
+        // One frame per call: ByteToMessageDecoder passes each frame down the pipeline before
+        // calling again, so a handshake that completes on this frame raises the limit before
+        // the next frame's length is checked.
+        if (!failed && in.readableBytes() >= Frame.LENGTH_FIELD_BYTES) {
             int start = in.readerIndex();
             long length = in.getUnsignedInt(start);
             checkLength(in, length);
@@ -52,6 +55,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             long correlationId = in.readLong();
             ByteBuf payload = in.readRetainedSlice((int) length - Frame.HEADER_BYTES);
             out.add(new Frame(version, type, flags, correlationId, payload));
+            return;
         }
         if (failed) {
             in.skipBytes(in.readableBytes());

@@ -10,6 +10,7 @@ import io.switchover.notifier.frame.CloseReason;
 import io.switchover.notifier.frame.Frame;
 import io.switchover.notifier.frame.FrameDecoder;
 import io.switchover.notifier.message.Message;
+import io.switchover.notifier.message.MessageType;
 import io.switchover.notifier.session.ConnectionEvents;
 import io.switchover.notifier.session.ConnectionGuard;
 import io.switchover.notifier.session.ConnectionKind;
@@ -141,7 +142,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof Message m)) {
+        if (!(msg instanceof Message m) || (guard.closing() && m.type() != MessageType.GOODBYE)) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -173,7 +174,8 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                         kind.wireName(),
                         settings.capabilities(),
                         localNonce,
-                        settings.authMethod()));
+                        settings.authMethod(),
+                        settings.maxFrameLength()));
     }
 
     private void onHello(ChannelHandlerContext ctx, Message.Hello hello) {
@@ -359,7 +361,8 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 peerHello.capabilities(),
                 ctx.channel().remoteAddress(),
                 settings.authMethod(),
-                certificateSubject);
+                certificateSubject,
+                peerHello.maxFrame());
     }
 
     private String describe(ChannelHandlerContext ctx, String node) {

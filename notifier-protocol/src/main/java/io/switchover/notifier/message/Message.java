@@ -2,6 +2,7 @@ package io.switchover.notifier.message;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.DefaultByteBufHolder;
+import io.switchover.notifier.frame.Frame;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -50,6 +51,8 @@ public sealed interface Message
      * @param nonce 32 random bytes for the shared-secret challenge
      * @param auth the authentication method: {@code "hmac-sha256"}, {@code "tls"} or {@code
      *     "tls+hmac-sha256"}
+     * @param maxFrame the largest frame length this node accepts once authenticated; optional,
+     *     {@link Frame#DEFAULT_MAX_FRAME_LENGTH} when absent
      */
     record Hello(
             String cluster,
@@ -61,9 +64,18 @@ public sealed interface Message
             String kind,
             List<String> capabilities,
             byte[] nonce,
-            String auth)
+            String auth,
+            Integer maxFrame)
             implements Message {
         public Hello {
+            maxFrame = maxFrame == null ? Frame.DEFAULT_MAX_FRAME_LENGTH : maxFrame;
+            if (maxFrame < Frame.PRE_AUTH_MAX_FRAME_LENGTH) {
+                throw new IllegalArgumentException(
+                        "maxFrame must be >= "
+                                + Frame.PRE_AUTH_MAX_FRAME_LENGTH
+                                + ", got "
+                                + maxFrame);
+            }
             requireName("cluster", cluster);
             requireName("node", node);
             requireName("release", release);

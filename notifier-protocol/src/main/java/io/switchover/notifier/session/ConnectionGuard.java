@@ -73,6 +73,11 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         return reason;
     }
 
+    /** Whether a close has been decided; nothing more from the peer is acted on after that. */
+    public boolean closing() {
+        return reason != null;
+    }
+
     public String closeDetail() {
         return detail;
     }
@@ -151,12 +156,16 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent idle) {
             switch (idle.state()) {
-                case READER_IDLE ->
+                case READER_IDLE -> {
+                    // Until the peer is authenticated the handshake timeout governs.
+                    if (connection != null) {
                         close(
                                 ctx.channel(),
                                 CloseReason.PEER_STALLED,
                                 "no complete frame received for " + idleTimeout.toMillis() + " ms",
                                 true);
+                    }
+                }
                 case WRITER_IDLE -> ctx.writeAndFlush(new Message.Keepalive());
                 default -> {}
             }

@@ -10,7 +10,9 @@ import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.collection.LongObjectMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.switchover.notifier.frame.CloseReason;
+import io.switchover.notifier.frame.Frame;
 import io.switchover.notifier.message.Message;
+import io.switchover.notifier.message.MessageType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -87,7 +89,9 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
         this.status = status;
         this.guard = guard;
         this.localNode = localNode;
-        this.streamChunkBytes = streamChunkBytes;
+        // Never send the peer a frame above the limit it announced.
+        this.streamChunkBytes =
+                Math.min(streamChunkBytes, peer.maxFrameLength() - Frame.HEADER_BYTES);
         this.streamWindowBytes = streamWindowBytes;
         guard.attach(this);
     }
@@ -113,7 +117,7 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
 
     /** Pings the peer's notifier; it answers with its state and generation. */
     public CompletableFuture<Outcome<PingReply>> ping(Duration timeout) {
-        return call(Message.Ping::new, PingReply::decode, timeout);
+        return call(Message.Ping::new, 0, PingReply::decode, timeout);
     }
 
     /** Pings the named module on the peer; the peer's module handler answers or refuses. */
@@ -121,6 +125,7 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
         Message.requireName("module", module);
         return call(
                 id -> new Message.ModulePing(id, module),
+                utf8Length(module),
                 body -> new String(body, StandardCharsets.UTF_8),
                 timeout);
     }
@@ -129,7 +134,11 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
     public CompletableFuture<Outcome<byte[]>> request(
             String operation, byte[] body, Duration timeout) {
         Message.requireName("operation", operation);
-        return call(id -> new Message.Request(id, operation, body), b -> b, timeout);
+        return call(
+                id -> new Message.Request(id, operation, body),
+                1L + utf8Length(operation) + body.length,
+                b -> b,
+                timeout);
     }
 
     /**
@@ -142,6 +151,9 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
         Message.requireName("topic", topic);
         CompletableFuture<Outcome<Void>> future = new CompletableFuture<>();
         long start = System.nanoTime();
+        if (rejectIfTooLarge(future, start, "notification", 1L + utf8Length(topic) + body.length)) {
+            return future;
+        }
         onLoop(
                 future,
                 start,
@@ -190,6 +202,10 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
         CompletableFuture<Outcome<byte[]>> future = new CompletableFuture<>();
         long start = System.nanoTime();
         future.whenComplete((o, e) -> source.close());
+        if (rejectIfTooLarge(
+                future, start, "stream header", 1L + utf8Length(topic) + header.length)) {
+            return future;
+        }
         onLoop(
                 future,
                 start,
@@ -264,9 +280,15 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
     // ---------------------------------------------------------------- requests
 
     private <T> CompletableFuture<Outcome<T>> call(
-            LongFunction<Message> build, Function<byte[], T> decode, Duration timeout) {
+            LongFunction<Message> build,
+            long payloadBytes,
+            Function<byte[], T> decode,
+            Duration timeout) {
         CompletableFuture<Outcome<T>> future = new CompletableFuture<>();
         long start = System.nanoTime();
+        if (rejectIfTooLarge(future, start, "request", payloadBytes)) {
+            return future;
+        }
         onLoop(
                 future,
                 start,
@@ -315,6 +337,38 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
                                 "the notifier is shut down", System.nanoTime() - start));
             }
         }
+    }
+
+    /**
+     * Completes {@code future} as rejected, without sending, when a message with this payload would
+     * exceed the frame limit the peer announced (the peer would close the connection over it).
+     */
+    private <T> boolean rejectIfTooLarge(
+            CompletableFuture<Outcome<T>> future, long start, String what, long payloadBytes) {
+        String problem = tooLarge(what, payloadBytes);
+        if (problem == null) {
+            return false;
+        }
+        future.complete(new Outcome.Rejected<>(problem, System.nanoTime() - start));
+        return true;
+    }
+
+    private String tooLarge(String what, long payloadBytes) {
+        long frame = Frame.HEADER_BYTES + payloadBytes;
+        return frame <= peer.maxFrameLength()
+                ? null
+                : what
+                        + " of "
+                        + frame
+                        + " bytes exceeds the maximum frame length of "
+                        + peer.maxFrameLength()
+                        + " that "
+                        + peer.nodeId()
+                        + " accepts";
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private <T> Outcome<T> connectionLoss(long start) {
@@ -397,6 +451,10 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        if (guard.closing() && m.type() != MessageType.GOODBYE) {
+            ReferenceCountUtil.release(m);
+            return;
+        }
         switch (m.type()) {
             case PING -> reply(Message.Reply.ok(m.correlationId(), PingReply.encode(status.get())));
             case MODULE_PING -> onModulePing((Message.ModulePing) m);
@@ -467,17 +525,28 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void answer(long id, CompletionStage<byte[]> stage) {
-        stage.whenComplete(
-                (body, error) ->
-                        runOnLoop(
-                                () ->
-                                        reply(
-                                                error == null
-                                                        ? Message.Reply.ok(
-                                                                id,
-                                                                body == null ? new byte[0] : body)
-                                                        : Message.Reply.rejected(
-                                                                id, describe(error)))));
+        stage.thenApply(
+                        body -> {
+                            String problem =
+                                    tooLarge("reply", 1L + (body == null ? 0 : body.length));
+                            if (problem != null) {
+                                throw new RejectedException(problem);
+                            }
+                            return body;
+                        })
+                .whenComplete(
+                        (body, error) ->
+                                runOnLoop(
+                                        () ->
+                                                reply(
+                                                        error == null
+                                                                ? Message.Reply.ok(
+                                                                        id,
+                                                                        body == null
+                                                                                ? new byte[0]
+                                                                                : body)
+                                                                : Message.Reply.rejected(
+                                                                        id, describe(error)))));
     }
 
     private void onNotify(Message.Notify n) {
@@ -720,19 +789,23 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         int n = chunk.content().readableBytes();
-        if (n > s.granted || s.end != null) {
+        String violation =
+                s.end != null
+                        ? "chunk after end"
+                        : n == 0
+                                ? "empty chunk"
+                                : n > s.granted
+                                        ? "chunk of "
+                                                + n
+                                                + " bytes exceeds the granted "
+                                                + s.granted
+                                        : null;
+        if (violation != null) {
             chunk.release();
             guard.close(
                     channel,
                     CloseReason.PROTOCOL_VIOLATION,
-                    s.end != null
-                            ? "stream " + s.id + ": chunk after end"
-                            : "stream "
-                                    + s.id
-                                    + ": chunk of "
-                                    + n
-                                    + " bytes exceeds the granted "
-                                    + s.granted,
+                    "stream " + s.id + ": " + violation,
                     true);
             return;
         }

@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param authMethod how the peer was authenticated ({@code hmac-sha256}, {@code tls} or both)
  * @param certificateSubject the peer certificate's subject under TLS, otherwise empty
+ * @param maxFrameLength the largest frame the peer accepts; this node never sends a larger one
  */
 public record PeerInfo(
         String cluster,
@@ -21,7 +22,8 @@ public record PeerInfo(
         List<String> capabilities,
         SocketAddress remoteAddress,
         String authMethod,
-        String certificateSubject) {
+        String certificateSubject,
+        int maxFrameLength) {
     public PeerInfo {
         capabilities = List.copyOf(capabilities);
     }

@@ -3,6 +3,7 @@ package io.switchover.notifier.transport;
 import io.switchover.notifier.frame.Frame;
 import io.switchover.notifier.handshake.HandshakeSettings;
 import io.switchover.notifier.handshake.PeerPolicy;
+import io.switchover.notifier.message.Message;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,6 +141,10 @@ public record NotifierSettings(
             name(problems, "cluster", cluster);
             name(problems, "node id", nodeId);
             name(problems, "release", release);
+            if (capabilities.size() > 64) {
+                problems.add("at most 64 capabilities, got " + capabilities.size());
+            }
+            capabilities.forEach(c -> name(problems, "capability", c));
             if (sharedSecret == null && tls == null) {
                 problems.add("no authentication: configure a shared secret, TLS, or both");
             }
@@ -212,15 +217,10 @@ public record NotifierSettings(
         }
 
         private static void name(List<String> problems, String what, String value) {
-            if (value == null || value.isBlank()) {
-                problems.add(what + " is missing");
-            } else if (value.length() > 255 || value.chars().anyMatch(Character::isISOControl)) {
-                problems.add(
-                        what
-                                + " '"
-                                + value
-                                + "' is over 255 characters or has control"
-                                + " characters");
+            try {
+                Message.requireName(what, value);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
             }
         }
 
