@@ -106,7 +106,7 @@ public final class TestPair implements AutoCloseable {
     }
 
     /** Records connection events. */
-    public static final class Recorder implements ConnectionListener {
+    public static class Recorder implements ConnectionListener {
         public final List<PeerConnection> established = new CopyOnWriteArrayList<>();
         public final List<String> lost = new CopyOnWriteArrayList<>();
         public final List<Failure> failed = new CopyOnWriteArrayList<>();
