@@ -1,0 +1,739 @@
+package io.switchover.core.state;
+
+import io.switchover.core.config.CoreConfig;
+import io.switchover.core.diagnosis.Finding;
+import io.switchover.core.diagnosis.NetworkDiagnosis;
+import io.switchover.core.diagnosis.Verdict;
+import io.switchover.core.monitor.ModuleMonitorLiveness;
+import io.switchover.core.monitor.PrimaryMonitor;
+import io.switchover.core.monitor.Problem;
+import io.switchover.core.port.Actions;
+import io.switchover.core.port.Connection;
+import io.switchover.core.port.GenerationStore;
+import io.switchover.core.port.PeerLink;
+import io.switchover.core.port.PeerMessage;
+import io.switchover.core.port.PeerMessage.Hello;
+import io.switchover.core.port.PeerMessage.TookOver;
+import io.switchover.core.port.Ports;
+import io.switchover.core.port.Release;
+import io.switchover.core.port.Replication;
+import io.switchover.core.state.Reason.Cause;
+import io.switchover.core.time.Cancellable;
+import io.switchover.core.time.Clock;
+import io.switchover.core.time.Durations;
+import io.switchover.core.time.LateAwareTimer;
+import io.switchover.core.time.Scheduler;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One node's switchover brain: holds its {@link State}, decides every transition, records each with
+ * its {@link Reason}, and runs the machinery of the current role (startup handshake, the backup's
+ * monitors, reconnecting).
+ *
+ * <p>Threading contract: every public method, every port callback and every scheduled task must run
+ * on one executor, one at a time. The daemon creates a single-threaded executor, implements {@link
+ * Scheduler} on it, and posts every event (peer messages, connection changes, operator commands) to
+ * it. The core never blocks, never reads the wall clock and starts no thread.
+ *
+ * <p>What it never does: I/O (ports do that), or decide where a problem is (the {@link
+ * PrimaryMonitor} analyses and reports a {@link Verdict}; this class decides what to do about it).
+ */
+public final class StateMachine {
+
+    private final CoreConfig config;
+    private final Release release;
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final PeerLink link;
+    private final GenerationStore generations;
+    private final Replication replication;
+    private final Actions actions;
+    private final CoreListener listener;
+    private final PrimaryMonitor primaryMonitor;
+
+    private State state = State.STARTING;
+    private String explanation = "not started";
+    private Transition lastTransition;
+    private long sequence;
+    private long generation;
+    private long peerGeneration;
+    private boolean started;
+    private boolean misconfiguredPeerSeen;
+
+    private Cancellable startupTimer = Cancellable.DONE;
+    private Cancellable helloTimer = Cancellable.DONE;
+    private Cancellable pollTimer = Cancellable.DONE;
+    private Reconnection reconnection;
+    private Handover handover;
+
+    /** The role the peer last announced; null until it announces one. */
+    private State peerRole;
+
+    /**
+     * @throws IllegalArgumentException if {@code config} is invalid (listing every problem)
+     */
+    public StateMachine(
+            CoreConfig config,
+            Release release,
+            Clock clock,
+            Scheduler scheduler,
+            Ports ports,
+            CoreListener listener) {
+        this.config = config.requireValid();
+        this.release = Objects.requireNonNull(release, "release");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.link = ports.peerLink();
+        this.generations = ports.generationStore();
+        this.replication = ports.replication();
+        this.actions = ports.actions();
+        this.listener = Objects.requireNonNull(listener, "listener");
+        NetworkDiagnosis diagnosis =
+                new NetworkDiagnosis(config, clock, link, ports.networkProbe());
+        this.primaryMonitor =
+                new PrimaryMonitor(
+                        config, clock, scheduler, link, diagnosis, this::onProblemAnalysed);
+    }
+
+    // ---- Queries ----
+
+    public State state() {
+        return state;
+    }
+
+    /** The generation in force: the last one this node promoted with or learnt from a primary. */
+    public long generation() {
+        return generation;
+    }
+
+    /**
+     * Why the node is in its state, in words: the last transition's reason, or what qualified it
+     * since (e.g. a promotion the isolation guard blocked).
+     */
+    public String explanation() {
+        return explanation;
+    }
+
+    public Optional<Transition> lastTransition() {
+        return Optional.ofNullable(lastTransition);
+    }
+
+    // ---- Events from the daemon ----
+
+    /** Loads the generation and starts looking for the peer. Called once. */
+    public void start() {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        generation = generations.load();
+        peerGeneration = generation;
+        beginStartup();
+    }
+
+    /** A notifier connection changed state (the daemon's connected state already reflects it). */
+    public void onConnectionChanged(Connection connection, boolean up) {
+        if (up && (state == State.STARTING || state == State.PRIMARY)) {
+            // Starting: the peer may answer now. Primary: a peer that became primary while the
+            // link was down must learn about this node, or the split brain goes unnoticed.
+            sendHello();
+        }
+    }
+
+    /** A control message from the peer's core. */
+    public void onPeerMessage(PeerMessage message) {
+        if (!started || state == State.STOPPED) {
+            return;
+        }
+        if (message.nodeId().equals(config.nodeId())) {
+            misconfiguredPeerSeen = true;
+            notice(
+                    Notice.Kind.PEER_MISCONFIGURED,
+                    "the peer uses this node's id '"
+                            + config.nodeId()
+                            + "'; both nodes need a distinct node.id, ignoring its messages");
+            return;
+        }
+        peerGeneration = Math.max(peerGeneration, message.generation());
+        if (message instanceof Hello hello) {
+            peerRole = hello.role();
+            onHello(hello);
+        } else if (message instanceof TookOver tookOver) {
+            onTookOver(tookOver);
+        } else if (message instanceof PeerMessage.HandoverRequest request) {
+            onHandoverRequest(request);
+        } else if (message instanceof PeerMessage.HandoverReady ready) {
+            onHandoverReady(ready);
+        } else if (message instanceof PeerMessage.HandoverAborted aborted) {
+            if (handover != null) {
+                handover.abortedByPeer(aborted.nodeId(), aborted.why());
+            }
+        }
+    }
+
+    /**
+     * Operator command: a controlled switchover, from either node. The primary stops accepting
+     * writes and drains replication before the backup promotes, so nothing acknowledged is lost;
+     * the old primary then becomes backup without a restart (or FAILED across releases, where this
+     * is the only way to switch). Accepted means started: its end is a transition, or a {@link
+     * Notice.Kind#HANDOVER_ABORTED} notice saying why not.
+     */
+    public CommandResult manualSwitchover() {
+        Optional<String> refusal = manualSwitchoverRefusal();
+        if (refusal.isPresent()) {
+            return refuse(refusal.get());
+        }
+        if (state == State.PRIMARY) {
+            handover = Handover.handOver(config, this, scheduler, link, replication);
+            return CommandResult.accepted(
+                    "handing over: writes stopped, draining replication to the backup");
+        }
+        handover = Handover.takeOver(config, this, scheduler, link, replication);
+        return CommandResult.accepted("asked the primary to drain replication and hand over");
+    }
+
+    private Optional<String> manualSwitchoverRefusal() {
+        switch (state) {
+            case STARTING, FAILED, STOPPED -> {
+                return Optional.of("no peer: this node is " + state);
+            }
+            case RECONNECTING -> {
+                return Optional.of(
+                        "the primary cannot be reached, and a controlled switchover needs it;"
+                                + " the automatic switchover is armed");
+            }
+            case PRIMARY, BACKUP, UPGRADE_HIGHER, UPGRADE_LOWER -> {}
+        }
+        if (handover != null) {
+            return Optional.of("switchover already in progress");
+        }
+        if (!link.isConnected(Connection.MAIN) && !link.isConnected(Connection.AUXILIARY)) {
+            return Optional.of("no peer: not connected to the peer");
+        }
+        if (state == State.PRIMARY && (peerRole == null || !peerRole.isBackup())) {
+            return Optional.of(
+                    "no peer: no backup has announced itself"
+                            + (peerRole == null ? "" : " (the peer is " + peerRole + ")"));
+        }
+        if (state == State.BACKUP && !replication.isInSync()) {
+            return Optional.of("peer not in sync: this backup has not caught up with the primary");
+        }
+        return Optional.empty();
+    }
+
+    /** Operator command: a FAILED node rejoins the pair by starting over. */
+    public CommandResult rejoin() {
+        if (state != State.FAILED) {
+            return refuse("rejoin applies to a FAILED node; this node is " + state);
+        }
+        moveTo(State.STARTING, Reason.of(Cause.OPERATOR_REJOIN, "an operator asked to rejoin"));
+        return CommandResult.accepted("rejoining: looking for the peer");
+    }
+
+    /** The daemon is shutting down: stop everything; outstanding pings complete as cancelled. */
+    public void stop(String why) {
+        if (state != State.STOPPED) {
+            moveTo(State.STOPPED, Reason.of(Cause.SHUTDOWN, why));
+        }
+    }
+
+    // ---- Startup ----
+
+    private void beginStartup() {
+        explanation =
+                "looking for the peer (startup window "
+                        + Durations.format(config.startupWindow())
+                        + ")";
+        armStartupWindow(config.startupWindow());
+        sendHelloWhileStarting();
+    }
+
+    private void sendHelloWhileStarting() {
+        if (state == State.STARTING) {
+            sendHello();
+            helloTimer = scheduler.schedule(config.pingDelay(), this::sendHelloWhileStarting);
+        }
+    }
+
+    private void armStartupWindow(Duration window) {
+        startupTimer =
+                LateAwareTimer.schedule(clock, scheduler, window, this::onStartupWindowExpired);
+    }
+
+    private void onStartupWindowExpired(Duration late) {
+        if (state != State.STARTING) {
+            return;
+        }
+        if (stalled(late)) {
+            notice(
+                    Notice.Kind.STALL_DETECTED,
+                    "the startup window timer ran "
+                            + Durations.format(late)
+                            + " late; asking the peer again before the fail-safe promotion");
+            sendHello();
+            armStartupWindow(config.pingTimeout());
+            return;
+        }
+        if (misconfiguredPeerSeen) {
+            notice(
+                    Notice.Kind.PEER_MISCONFIGURED,
+                    "not promoting: a peer with this node's id answered; fix node.id");
+            armStartupWindow(config.startupWindow());
+            return;
+        }
+        boolean connected =
+                link.isConnected(Connection.MAIN) || link.isConnected(Connection.AUXILIARY);
+        String detail =
+                connected
+                        ? "connected to the peer, but it did not identify itself within "
+                        : "could not contact the peer within ";
+        Reason reason =
+                Reason.of(
+                        Cause.PEER_NOT_CONTACTED,
+                        detail + Durations.format(config.startupWindow()));
+        if (!promote(reason)) {
+            armStartupWindow(config.startupWindow());
+        }
+    }
+
+    // ---- Peer messages ----
+
+    private void onHello(Hello hello) {
+        switch (state) {
+            case STARTING -> onHelloWhileStarting(hello);
+            case PRIMARY -> onHelloWhilePrimary(hello);
+            case BACKUP, RECONNECTING, UPGRADE_HIGHER, UPGRADE_LOWER -> onHelloWhileBackup(hello);
+            case FAILED -> {
+                if (hello.role() == State.STARTING) {
+                    sendHello();
+                }
+            }
+            case STOPPED -> {}
+        }
+    }
+
+    private void onHelloWhileStarting(Hello hello) {
+        switch (hello.role()) {
+            case PRIMARY -> becomeBackupOf(hello);
+            case STARTING -> {
+                boolean wins =
+                        TieBreak.localWins(
+                                config.tieBreakPriority(),
+                                config.nodeId(),
+                                hello.tieBreakPriority(),
+                                hello.nodeId());
+                String why =
+                        "both nodes starting; "
+                                + TieBreak.explain(
+                                        config.tieBreakPriority(),
+                                        config.nodeId(),
+                                        hello.tieBreakPriority(),
+                                        hello.nodeId());
+                if (wins) {
+                    if (!promote(Reason.of(Cause.TIE_BREAK_WON, why))) {
+                        armStartupWindow(config.startupWindow());
+                    }
+                } else {
+                    explanation =
+                            why + "; lost, waiting for '" + hello.nodeId() + "' to be primary";
+                }
+            }
+            default -> {
+                String why =
+                        "the peer '"
+                                + hello.nodeId()
+                                + "' answered as "
+                                + hello.role()
+                                + ": the pair has no primary";
+                if (!promote(Reason.of(Cause.PEER_NOT_PRIMARY, why))) {
+                    armStartupWindow(config.startupWindow());
+                }
+            }
+        }
+    }
+
+    private void becomeBackupOf(Hello primary) {
+        adoptGeneration(primary.generation());
+        moveTo(backupRoleFor(primary.release()), backupReason(primary));
+    }
+
+    /** Same release: an armed backup. Otherwise an upgrade state, switched manually only. */
+    private State backupRoleFor(Release primaryRelease) {
+        int order = release.compareTo(primaryRelease);
+        return order == 0 ? State.BACKUP : order > 0 ? State.UPGRADE_HIGHER : State.UPGRADE_LOWER;
+    }
+
+    private Reason backupReason(Hello primary) {
+        return Reason.of(
+                Cause.PEER_IS_PRIMARY,
+                "the peer '"
+                        + primary.nodeId()
+                        + "' is primary, generation "
+                        + primary.generation()
+                        + ", release "
+                        + primary.release()
+                        + (release.sameAs(primary.release())
+                                ? ""
+                                : "; this node runs "
+                                        + release
+                                        + ": no automatic switchover, manual only"));
+    }
+
+    private void onHelloWhilePrimary(Hello hello) {
+        switch (hello.role()) {
+            case STARTING -> sendHello();
+            case PRIMARY -> contest(hello, Cause.SPLIT_BRAIN_LOST, "two primaries met");
+            default -> {}
+        }
+    }
+
+    private void onTookOver(TookOver tookOver) {
+        if (state == State.PRIMARY
+                && handover != null
+                && handover.handingOver()
+                && tookOver.reason().cause() == Cause.MANUAL_SWITCHOVER
+                && tookOver.generation() > generation) {
+            handover.completed();
+            handover = null;
+            adoptGeneration(tookOver.generation());
+            boolean acrossReleases =
+                    peerRole == State.UPGRADE_HIGHER || peerRole == State.UPGRADE_LOWER;
+            moveTo(
+                    acrossReleases ? State.FAILED : State.BACKUP,
+                    Reason.of(
+                            Cause.MANUAL_SWITCHOVER,
+                            "handed over to '"
+                                    + tookOver.nodeId()
+                                    + "', generation "
+                                    + tookOver.generation()
+                                    + " (replication drained)"
+                                    + (acrossReleases
+                                            ? "; the releases differ, so this node rejoins after"
+                                                    + " its upgrade"
+                                            : "")));
+            return;
+        }
+        if (state == State.PRIMARY) {
+            contest(
+                    tookOver,
+                    Cause.PEER_TOOK_OVER,
+                    "the peer announced it took over (" + tookOver.reason() + ")");
+        }
+    }
+
+    /** Two primaries: the lower generation, or the tie-break's loser, steps down. */
+    private void contest(PeerMessage peer, Cause causeIfLost, String what) {
+        String detail =
+                what
+                        + ": '"
+                        + peer.nodeId()
+                        + "' generation "
+                        + peer.generation()
+                        + ", this node generation "
+                        + generation;
+        boolean keep =
+                TieBreak.localKeepsPrimary(
+                        generation,
+                        config.tieBreakPriority(),
+                        config.nodeId(),
+                        peer.generation(),
+                        peer.tieBreakPriority(),
+                        peer.nodeId());
+        if (keep) {
+            notice(Notice.Kind.SPLIT_BRAIN_WON, detail + "; this node stays primary");
+            sendHello();
+            return;
+        }
+        // Whatever this node accepted while the peer was also primary exists nowhere else.
+        replication.keepAsideDivergentWrites(generation, detail);
+        moveTo(State.FAILED, Reason.of(causeIfLost, detail + "; stepping down"));
+    }
+
+    private void onHelloWhileBackup(Hello hello) {
+        switch (hello.role()) {
+            case STARTING -> {
+                if (state == State.RECONNECTING) {
+                    returnToBackup(
+                            Reason.of(
+                                    Cause.RECONNECTED,
+                                    "the peer '" + hello.nodeId() + "' is back and starting"));
+                }
+                sendHello();
+            }
+            case PRIMARY -> {
+                boolean newIncarnation = hello.generation() > generation;
+                adoptGeneration(hello.generation());
+                State role = backupRoleFor(hello.release());
+                if (state == State.RECONNECTING) {
+                    // Entering BACKUP requests the re-synchronisation.
+                    returnToBackup(
+                            Reason.of(
+                                    Cause.RECONNECTED,
+                                    "the peer '"
+                                            + hello.nodeId()
+                                            + "' announced itself primary, generation "
+                                            + hello.generation()));
+                } else if (newIncarnation && state == State.BACKUP && role == State.BACKUP) {
+                    replication.resynchronise(
+                            "the primary came back with generation " + hello.generation());
+                }
+                if (role != state) {
+                    // The primary restarted with another release (or caught up with this one).
+                    moveTo(role, backupReason(hello));
+                }
+            }
+            default -> {}
+        }
+    }
+
+    // ---- Manual switchover ----
+
+    private void onHandoverRequest(PeerMessage.HandoverRequest request) {
+        if (state != State.PRIMARY) {
+            sendHandoverAborted("'" + config.nodeId() + "' is not primary but " + state);
+        } else if (handover == null) {
+            handover = Handover.handOver(config, this, scheduler, link, replication);
+        }
+        // A request while already handing over is the same switchover: nothing more to do.
+    }
+
+    private void onHandoverReady(PeerMessage.HandoverReady ready) {
+        boolean askedHere = handover != null && !handover.handingOver();
+        if (!state.isBackup() || state == State.RECONNECTING) {
+            sendHandoverAborted("'" + config.nodeId() + "' cannot take over from " + state);
+            return;
+        }
+        if (state == State.BACKUP && !replication.isInSync()) {
+            String why = "peer not in sync: the backup '" + config.nodeId() + "' has not caught up";
+            if (handover != null) {
+                handover.abort(why);
+            } else {
+                sendHandoverAborted(why);
+            }
+            return;
+        }
+        if (handover != null) {
+            handover.completed();
+            handover = null;
+        }
+        String detail =
+                (askedHere
+                                ? "requested on this node"
+                                : "requested on the primary '" + ready.nodeId() + "'")
+                        + "; the primary stopped writes and drained replication";
+        if (!promote(Reason.of(Cause.MANUAL_SWITCHOVER, detail))) {
+            sendHandoverAborted("'" + config.nodeId() + "' could not store its new generation");
+        }
+    }
+
+    private void sendHandoverAborted(String why) {
+        link.send(
+                new PeerMessage.HandoverAborted(
+                        config.nodeId(), config.tieBreakPriority(), generation, why));
+    }
+
+    /** Called by the handover when it ends without a switchover. */
+    void handoverEnded(Handover ended, String detail) {
+        if (handover == ended) {
+            handover = null;
+        }
+        notice(Notice.Kind.HANDOVER_ABORTED, detail);
+    }
+
+    // ---- Backup: analysed problems ----
+
+    private void onProblemAnalysed(Problem problem, Verdict verdict) {
+        if (state != State.BACKUP) {
+            return;
+        }
+        if (verdict.finding() == Finding.MODULE_UP) {
+            notice(Notice.Kind.NO_ERROR_FOUND, problem.describe() + "; " + verdict);
+            primaryMonitor.start();
+            return;
+        }
+        Cause cause =
+                problem instanceof Problem.NotifierUnresponsive
+                        ? Cause.NOTIFIER_PING_FAILED
+                        : Cause.MODULE_PING_FAILED;
+        moveTo(State.RECONNECTING, Reason.of(cause, problem.describe() + "; " + verdict));
+        reconnection =
+                new Reconnection(
+                        config,
+                        clock,
+                        scheduler,
+                        primaryMonitor,
+                        this,
+                        cause == Cause.MODULE_PING_FAILED);
+        reconnection.act(verdict);
+    }
+
+    private void armModuleMonitorPoll() {
+        pollTimer.cancel();
+        pollTimer =
+                scheduler.schedule(
+                        config.moduleMonitorPollInterval(),
+                        () -> {
+                            if (!state.automaticSwitchoverArmed()) {
+                                return;
+                            }
+                            ModuleMonitorLiveness liveness = primaryMonitor.pollModuleMonitor();
+                            if (liveness.restartRequested()) {
+                                notice(
+                                        Notice.Kind.MODULE_MONITOR_RESTARTED,
+                                        "no module monitor event for "
+                                                + Durations.format(liveness.sinceLastEvent())
+                                                + " (max "
+                                                + Durations.format(liveness.maxGap())
+                                                + "); restart requested");
+                            }
+                            armModuleMonitorPoll();
+                        });
+    }
+
+    // ---- Called by Reconnection ----
+
+    void returnToBackup(Reason reason) {
+        if (state == State.RECONNECTING) {
+            moveTo(State.BACKUP, reason);
+        }
+    }
+
+    /** Promotes from RECONNECTING; false if that was not possible (the caller keeps trying). */
+    boolean promoteFromReconnecting(Reason reason) {
+        return state == State.RECONNECTING && promote(reason);
+    }
+
+    /** Records something that qualifies the current state without changing it. */
+    void qualify(Notice.Kind kind, String detail) {
+        explain(detail);
+        notice(kind, detail);
+    }
+
+    /** Updates the explanation of the current state, without a notice. */
+    void explain(String detail) {
+        explanation = state + ": " + detail;
+    }
+
+    void notice(Notice.Kind kind, String detail) {
+        listener.onNotice(new Notice(kind, detail, clock.nanos()));
+    }
+
+    boolean stalled(Duration late) {
+        return late.compareTo(config.stallThreshold()) > 0;
+    }
+
+    // ---- Transitions ----
+
+    /**
+     * Stores the next generation, then becomes primary. The generation is durable before this node
+     * acts as primary; if it cannot be stored, the node does not promote.
+     */
+    private boolean promote(Reason reason) {
+        long next = Math.max(generation, peerGeneration) + 1;
+        if (!stored(next, Notice.Kind.PROMOTION_FAILED, "not acting as primary for " + reason)) {
+            return false;
+        }
+        State from = state;
+        generation = next;
+        moveTo(State.PRIMARY, reason);
+        if (from.isBackup()) {
+            link.send(new TookOver(config.nodeId(), config.tieBreakPriority(), generation, reason));
+        }
+        sendHello();
+        return true;
+    }
+
+    /** A backup takes on its primary's generation, so that its own promotion goes above it. */
+    private void adoptGeneration(long primaryGeneration) {
+        if (primaryGeneration > generation) {
+            generation = primaryGeneration;
+            stored(primaryGeneration, Notice.Kind.GENERATION_NOT_STORED, "kept in memory");
+        }
+    }
+
+    /** Stores {@code next} durably; if that fails, says so and what follows, and returns false. */
+    private boolean stored(long next, Notice.Kind kindIfFailed, String consequence) {
+        try {
+            generations.store(next);
+            return true;
+        } catch (RuntimeException e) {
+            notice(
+                    kindIfFailed,
+                    "could not store generation "
+                            + next
+                            + " ("
+                            + e.getMessage()
+                            + "); "
+                            + consequence);
+            return false;
+        }
+    }
+
+    private void moveTo(State to, Reason reason) {
+        State from = state;
+        if (!from.canMoveTo(to)) {
+            throw new IllegalStateException(
+                    "no transition " + from + " -> " + to + " in the table (" + reason + ")");
+        }
+        leave(from, to);
+        state = to;
+        explanation = reason.toString();
+        Transition transition =
+                new Transition(++sequence, from, to, reason, generation, clock.nanos());
+        lastTransition = transition;
+        actions.roleLeft(transition);
+        actions.roleEntered(transition);
+        listener.onTransition(transition);
+        enter(to, reason);
+    }
+
+    private void leave(State from, State to) {
+        if (handover != null) {
+            Handover abandoned = handover;
+            handover = null;
+            abandoned.abandon("'" + config.nodeId() + "' moved from " + from + " to " + to);
+        }
+        if (from == State.STARTING) {
+            startupTimer.cancel();
+            helloTimer.cancel();
+        }
+        if (from == State.RECONNECTING && reconnection != null) {
+            reconnection.close();
+            reconnection = null;
+        }
+        if (!to.automaticSwitchoverArmed()) {
+            pollTimer.cancel();
+            primaryMonitor.stop();
+        }
+    }
+
+    private void enter(State to, Reason reason) {
+        switch (to) {
+            case BACKUP -> {
+                replication.resynchronise(reason.toString());
+                primaryMonitor.start();
+                armModuleMonitorPoll();
+                // The primary needs to know it has a backup before it can hand over to it.
+                sendHello();
+            }
+            case RECONNECTING -> primaryMonitor.suspend();
+            case UPGRADE_HIGHER, UPGRADE_LOWER -> sendHello();
+            case STARTING -> beginStartup();
+            case PRIMARY, FAILED, STOPPED -> {
+                // Nothing runs in these roles inside the core; leave() stopped the monitors.
+            }
+        }
+    }
+
+    private void sendHello() {
+        link.send(
+                new Hello(config.nodeId(), config.tieBreakPriority(), state, release, generation));
+    }
+
+    private CommandResult refuse(String reason) {
+        notice(Notice.Kind.COMMAND_REFUSED, reason);
+        return CommandResult.refused(reason);
+    }
+}
