@@ -96,6 +96,14 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
         guard.attach(this);
     }
 
+    /**
+     * The event loop this connection lives on. Work scheduled here runs without a thread hop, which
+     * is what a latency-sensitive caller (a monitor's ping schedule) may want.
+     */
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
     /** Who is at the other end, as the handshake established. */
     public PeerInfo peer() {
         return peer;

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.switchover.notifier.frame.CloseReason;
 import io.switchover.notifier.handshake.HandshakeHandler;
 import io.switchover.notifier.session.ConnectionEvents;
@@ -151,7 +150,7 @@ public final class PeerClient implements AutoCloseable {
             ChannelFuture f =
                     new Bootstrap()
                             .group(group)
-                            .channel(NioSocketChannel.class)
+                            .channel(EventLoops.socketChannel())
                             .option(ChannelOption.TCP_NODELAY, true)
                             .option(ChannelOption.SO_KEEPALIVE, true)
                             .option(

@@ -80,8 +80,12 @@ public final class NotifierBenchmark {
         }
         PeerConnection main = client.connection(ConnectionKind.MAIN).orElseThrow();
         System.out.printf(
-                "notifier benchmark: loopback, JDK %s, %d cores, 1 event loop thread per side%n",
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+                "notifier benchmark: loopback, JDK %s, %d cores, %s, 1 event loop thread per side,"
+                        + " pings sent from %s%n",
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                EventLoops.transport(),
+                Boolean.getBoolean("bench.sendFromLoop") ? "the event loop" : "another thread");
 
         pingLatency(main, 5, false); // warm-up
         pingLatency(main, pingSeconds, true);
@@ -100,7 +104,12 @@ public final class NotifierBenchmark {
         AtomicInteger done = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         CountDownLatch finished = new CountDownLatch(count);
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        // By default pings are sent from a separate thread, as the daemon's core executor will;
+        // -Dbench.sendFromLoop=true sends them from the connection's own event loop instead.
+        ScheduledExecutorService ticker =
+                Boolean.getBoolean("bench.sendFromLoop")
+                        ? main.eventLoop()
+                        : Executors.newSingleThreadScheduledExecutor();
         AtomicInteger sent = new AtomicInteger();
         ticker.scheduleAtFixedRate(
                 () -> {
@@ -126,7 +135,9 @@ public final class NotifierBenchmark {
                 1,
                 TimeUnit.MILLISECONDS);
         finished.await(seconds + 30L, TimeUnit.SECONDS);
-        ticker.shutdownNow();
+        if (!Boolean.getBoolean("bench.sendFromLoop")) {
+            ticker.shutdownNow();
+        }
         if (!print) {
             return;
         }
