@@ -3,8 +3,12 @@ package io.switchover.notifier.message;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -31,7 +35,15 @@ public final class MessageCodec {
                     .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                     .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                     .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                    .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .withCoercionConfig(
+                            LogicalType.Textual,
+                            c -> {
+                                c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+                                c.setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+                                c.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+                            })
                     .build();
 
     private MessageCodec() {}
@@ -116,8 +128,16 @@ public final class MessageCodec {
             }
             return value;
         } catch (JacksonException e) {
+            String field =
+                    e instanceof JsonMappingException m && !m.getPath().isEmpty()
+                            ? "field '"
+                                    + m.getPath().get(m.getPath().size() - 1).getFieldName()
+                                    + "': "
+                            : "";
             throw new IllegalArgumentException(
-                    "invalid CBOR: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+                    "invalid CBOR: "
+                            + field
+                            + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {
             throw new IllegalArgumentException("invalid CBOR: " + e.getMessage());
         }

@@ -115,12 +115,20 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
 
     /** Whether the connection is up; false from the moment it starts closing. */
     public boolean isOpen() {
-        return open && channel.isActive();
+        return usable() && channel.isActive();
     }
 
     /** Why the connection closed, or {@code null} while it is open. */
     public CloseReason closeReason() {
         return guard.closeReason();
+    }
+
+    /**
+     * Whether anything may still be sent: false once the channel closed or a close was decided
+     * (nothing goes out behind our own goodbye).
+     */
+    private boolean usable() {
+        return open && !guard.closing();
     }
 
     /** Pings the peer's notifier; it answers with its state and generation. */
@@ -192,8 +200,7 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
                                     },
                                     timeout.toNanos(),
                                     TimeUnit.NANOSECONDS);
-                    channel.writeAndFlush(
-                            new Message.Notify(seq, topic, body), channel.voidPromise());
+                    send(new Message.Notify(seq, topic, body));
                 });
         return future;
     }
@@ -222,8 +229,7 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
                     OutgoingStream s = new OutgoingStream(id, source, future, start, idleTimeout);
                     outgoing.put(id, s);
                     s.armTimer();
-                    channel.writeAndFlush(
-                            new Message.StreamOpen(id, topic, header), channel.voidPromise());
+                    send(new Message.StreamOpen(id, topic, header));
                 });
         return future;
     }
@@ -313,7 +319,7 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
                                     },
                                     timeout.toNanos(),
                                     TimeUnit.NANOSECONDS);
-                    channel.writeAndFlush(build.apply(id), channel.voidPromise());
+                    send(build.apply(id));
                 });
         return future;
     }
@@ -322,13 +328,13 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
      * Runs {@code action} on the event loop if the connection is open; else completes the future.
      */
     private <T> void onLoop(CompletableFuture<Outcome<T>> future, long start, Runnable action) {
-        if (!open) {
+        if (!usable()) {
             future.complete(connectionLoss(start));
             return;
         }
         Runnable guarded =
                 () -> {
-                    if (!open) {
+                    if (!usable()) {
                         future.complete(connectionLoss(start));
                     } else {
                         action.run();
@@ -353,6 +359,9 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
      */
     private <T> boolean rejectIfTooLarge(
             CompletableFuture<Outcome<T>> future, long start, String what, long payloadBytes) {
+        if (!usable()) {
+            return false; // a closed connection answers CONNECTION_LOSS, whatever the size
+        }
         String problem = tooLarge(what, payloadBytes);
         if (problem == null) {
             return false;
@@ -497,8 +506,15 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void reply(Message.Reply reply) {
-        if (open) {
-            channel.writeAndFlush(reply, channel.voidPromise());
+        send(reply);
+    }
+
+    /** Writes a message unless the connection is closing; a chunk not sent is released. */
+    private void send(Message message) {
+        if (usable()) {
+            channel.writeAndFlush(message, channel.voidPromise());
+        } else {
+            ReferenceCountUtil.release(message);
         }
     }
 
@@ -594,9 +610,9 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void ack(String topic, TopicIn t, long seq) {
-        if (seq > t.lastAcked && open) {
+        if (seq > t.lastAcked && usable()) {
             t.lastAcked = seq;
-            channel.writeAndFlush(new Message.NotifyAck(seq, topic), channel.voidPromise());
+            send(new Message.NotifyAck(seq, topic));
         }
     }
 
@@ -689,7 +705,12 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
         }
 
         void pump() {
-            while (!done && !endSent && !reading && credit > 0 && channel.isWritable()) {
+            while (usable()
+                    && !done
+                    && !endSent
+                    && !reading
+                    && credit > 0
+                    && channel.isWritable()) {
                 reading = true;
                 CompletionStage<ByteBuf> next =
                         invoke(
@@ -717,9 +738,7 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
             }
             if (buf == null) {
                 endSent = true;
-                channel.writeAndFlush(
-                        new Message.StreamEnd(id, sent, (int) crc.getValue()),
-                        channel.voidPromise());
+                send(new Message.StreamEnd(id, sent, (int) crc.getValue()));
                 return;
             }
             int n = buf.readableBytes();
@@ -736,14 +755,12 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
             }
             credit -= n;
             sent += n;
-            channel.writeAndFlush(new Message.StreamChunk(id, buf), channel.voidPromise());
+            send(new Message.StreamChunk(id, buf));
             pump();
         }
 
         void abort(String reason) {
-            if (open) {
-                channel.writeAndFlush(new Message.StreamAbort(id, reason), channel.voidPromise());
-            }
+            send(new Message.StreamAbort(id, reason));
         }
 
         void finish(Outcome<byte[]> outcome) {
@@ -785,8 +802,7 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
         IncomingStream s = new IncomingStream(id, receiver);
         incoming.put(id, s);
         s.granted = streamWindowBytes;
-        channel.writeAndFlush(
-                new Message.StreamCredit(id, streamWindowBytes), channel.voidPromise());
+        send(new Message.StreamCredit(id, streamWindowBytes));
     }
 
     private void onStreamChunk(Message.StreamChunk chunk) {
@@ -906,8 +922,7 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
             consumedNotGranted += n;
             if (consumedNotGranted >= streamChunkBytes || queue.isEmpty()) {
                 granted += consumedNotGranted;
-                channel.writeAndFlush(
-                        new Message.StreamCredit(id, consumedNotGranted), channel.voidPromise());
+                send(new Message.StreamCredit(id, consumedNotGranted));
                 consumedNotGranted = 0;
             }
         }
@@ -917,9 +932,7 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             fail(reason);
-            if (open) {
-                channel.writeAndFlush(new Message.StreamCancel(id, reason), channel.voidPromise());
-            }
+            send(new Message.StreamCancel(id, reason));
         }
 
         void fail(String reason) {

@@ -125,6 +125,48 @@ class MessageCodecTest {
     }
 
     @Test
+    void decode_helloWithWronglyTypedFields_isMalformedInsteadOfCoerced() throws Exception {
+        var cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
+        java.util.Map<String, Object> hello = new java.util.LinkedHashMap<>();
+        hello.put("cluster", 5); // a number where text belongs
+        hello.put("node", "n");
+        hello.put("release", "1");
+        hello.put("protocol", 1);
+        hello.put("state", "s");
+        hello.put("generation", 7.9); // a float where an integer belongs
+        hello.put("kind", "main");
+        hello.put("nonce", new byte[32]);
+        hello.put("auth", "hmac-sha256");
+        assertMalformed(
+                new Frame(
+                        1,
+                        MessageType.HELLO.code(),
+                        0,
+                        0,
+                        Unpooled.wrappedBuffer(cbor.writeValueAsBytes(hello))),
+                "invalid CBOR");
+        hello.put("cluster", "c");
+        assertMalformed(
+                new Frame(
+                        1,
+                        MessageType.HELLO.code(),
+                        0,
+                        0,
+                        Unpooled.wrappedBuffer(cbor.writeValueAsBytes(hello))),
+                "generation");
+        hello.put("generation", 7);
+        Message ok =
+                MessageCodec.decode(
+                        new Frame(
+                                1,
+                                MessageType.HELLO.code(),
+                                0,
+                                0,
+                                Unpooled.wrappedBuffer(cbor.writeValueAsBytes(hello))));
+        assertThat(((Message.Hello) ok).generation()).isEqualTo(7L);
+    }
+
+    @Test
     void decode_garbageCbor_isMalformed() {
         assertMalformed(
                 new Frame(
