@@ -1,0 +1,187 @@
+package io.switchover.daemon.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchover.core.port.Connection;
+import io.switchover.core.state.State;
+import io.switchover.core.state.Transition;
+import io.switchover.daemon.peer.PingObserver;
+import io.switchover.notifier.frame.CloseReason;
+import io.switchover.notifier.session.NotifierStats;
+import io.switchover.notifier.session.Outcome;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Every metric the daemon exports. Names follow Prometheus conventions with a {@code switchover_}
+ * prefix; tags carry the reason, outcome or connection so that an operator can alert on "a
+ * switchover happened, and why".
+ */
+public final class DaemonMetrics implements PingObserver {
+    private final PrometheusMeterRegistry registry =
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
+    private final AtomicLong generation = new AtomicLong();
+
+    public DaemonMetrics(String node) {
+        registry.config().commonTags("node", node);
+        for (State s : State.values()) {
+            Gauge.builder("switchover_state", state, r -> r.get() == s ? 1 : 0)
+                    .description("1 for the state this node is in, 0 for the others")
+                    .tag("state", s.name())
+                    .register(registry);
+        }
+        Gauge.builder("switchover_generation", generation, AtomicLong::get)
+                .description("the generation in force on this node")
+                .register(registry);
+    }
+
+    /** A transition the core made. */
+    public void transition(Transition t) {
+        state.set(t.to());
+        generation.set(t.generation());
+        String cause = t.reason().cause().name();
+        Counter.builder("switchover_transitions")
+                .description("state transitions by from, to and cause")
+                .tag("from", t.from().name())
+                .tag("to", t.to().name())
+                .tag("cause", cause)
+                .register(registry)
+                .increment();
+        if (t.to() == State.PRIMARY && t.from() != State.STARTING) {
+            Counter.builder("switchover_switchovers")
+                    .description("promotions of this node from a backup state, by cause")
+                    .tag("cause", cause)
+                    .register(registry)
+                    .increment();
+        }
+    }
+
+    /** The generation changed without a transition (a backup adopting the primary's). */
+    public void generation(long g) {
+        generation.set(g);
+    }
+
+    /** A notice from the core (promotion blocked, stall detected, split brain won...). */
+    public void notice(String kind) {
+        Counter.builder("switchover_notices")
+                .description("decisions not to change state, by kind")
+                .tag("kind", kind)
+                .register(registry)
+                .increment();
+    }
+
+    @Override
+    public void notifierPing(Connection via, Outcome<?> outcome) {
+        String conn = via.name().toLowerCase(Locale.ROOT);
+        outcomes(
+                "switchover_ping_outcomes",
+                "notifier pings by connection and outcome",
+                conn,
+                outcome);
+        if (outcome.isSuccess()) {
+            Timer.builder("switchover_ping_rtt")
+                    .description("notifier ping round trip")
+                    .tag("connection", conn)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(10_000))
+                    .maximumExpectedValue(Duration.ofSeconds(10))
+                    .register(registry)
+                    .record(outcome.elapsedNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void modulePing(Connection via, Outcome<?> outcome) {
+        String conn = via.name().toLowerCase(Locale.ROOT);
+        outcomes(
+                "switchover_module_ping_outcomes",
+                "module pings by connection and outcome",
+                conn,
+                outcome);
+        if (!outcome.isSuccess()) {
+            Counter.builder("switchover_module_ping_failures")
+                    .description("module pings that did not succeed")
+                    .tag("connection", conn)
+                    .tag("outcome", outcome.kind().name())
+                    .register(registry)
+                    .increment();
+        }
+    }
+
+    private void outcomes(String name, String description, String conn, Outcome<?> outcome) {
+        Counter.builder(name)
+                .description(description)
+                .tag("connection", conn)
+                .tag("outcome", outcome.kind().name())
+                .register(registry)
+                .increment();
+    }
+
+    /** Exports a connection's up/down state (1/0). */
+    public void connection(Connection c, BooleanSupplier up) {
+        Gauge.builder("switchover_connection_up", up, s -> s.getAsBoolean() ? 1 : 0)
+                .description("1 while the notifier connection to the peer is established")
+                .tag("connection", c.name().toLowerCase(Locale.ROOT))
+                .register(registry);
+    }
+
+    /** Exports a notifier endpoint's closes by reason and by who decided them. */
+    public void notifier(String endpoint, NotifierStats stats) {
+        FunctionCounter.builder(
+                        "switchover_notifier_connections_established",
+                        stats,
+                        NotifierStats::establishedCount)
+                .description("notifier connections that completed the handshake")
+                .tag("endpoint", endpoint)
+                .register(registry);
+        for (CloseReason r : CloseReason.values()) {
+            closes(endpoint, stats, r, "local", s -> s.closedLocally(r));
+            closes(endpoint, stats, r, "peer", s -> s.closedByPeer(r));
+        }
+    }
+
+    private void closes(
+            String endpoint,
+            NotifierStats stats,
+            CloseReason r,
+            String by,
+            ToDoubleFunction<NotifierStats> f) {
+        FunctionCounter.builder("switchover_notifier_closes", stats, f)
+                .description("notifier connections closed, by reason and by which side decided")
+                .tag("endpoint", endpoint)
+                .tag("reason", r.code())
+                .tag("by", by)
+                .register(registry);
+    }
+
+    /** Exports the replication lag (changes the backup has not acknowledged) as read now. */
+    public <T> void replicationLag(T source, ToDoubleFunction<T> lag) {
+        Gauge.builder("switchover_replication_lag", source, lag)
+                .description("changes acknowledged on the primary and not yet on the backup")
+                .register(registry);
+    }
+
+    /** A hook that failed or timed out. */
+    public void hookFailed(String hook) {
+        Counter.builder("switchover_hook_failures")
+                .description("hook scripts that failed or timed out")
+                .tag("hook", hook)
+                .register(registry)
+                .increment();
+    }
+
+    /** The Prometheus text exposition of every metric. */
+    public String scrape() {
+        return registry.scrape();
+    }
+}
