@@ -1,0 +1,325 @@
+package io.switchover.daemon.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code switchoverctl}: status, events, controlled switchover and rejoin against the local daemon.
+ * Exit codes are those of {@link ExitCode}.
+ */
+@Command(
+        name = "switchoverctl",
+        mixinStandardHelpOptions = true,
+        version = "switchoverctl 0.1.0",
+        description = "Operate the local switchover daemon.",
+        subcommands = {
+            Switchoverctl.Status.class,
+            Switchoverctl.Events.class,
+            Switchoverctl.Switch.class,
+            Switchoverctl.Rejoin.class
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:done",
+            "1:the daemon refused the command (the reason is printed)",
+            "2:wrong usage",
+            "3:the daemon's admin API cannot be reached",
+            "4:no token, or the daemon refused it",
+            "5:the configuration file is invalid",
+            "6:any other failure"
+        })
+public final class Switchoverctl {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Option(
+            names = "--url",
+            description = "admin API address (default: from --config, else http://127.0.0.1:7480/)")
+    URI url;
+
+    @Option(
+            names = "--token-file",
+            description = "file holding the admin token (default: from --config or --data-dir)")
+    Path tokenFile;
+
+    @Option(names = "--data-dir", description = "the daemon's data directory (holds admin.token)")
+    Path dataDir;
+
+    /** Where output goes; tests swap it. */
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+
+    public static void main(String[] args) {
+        System.exit(
+                run(
+                        args,
+                        new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+                        new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
+    }
+
+    /** Runs a command line; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        Switchoverctl root = new Switchoverctl();
+        root.out = out;
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler(
+                (e, commandLine, parseResult) -> {
+                    if (e instanceof CliException c) {
+                        err.println("switchoverctl: " + c.getMessage());
+                        return c.code().value;
+                    }
+                    err.println("switchoverctl: " + e);
+                    return ExitCode.ERROR.value;
+                });
+        cl.setParameterExceptionHandler(
+                (e, a) -> {
+                    err.println("switchoverctl: " + e.getMessage());
+                    e.getCommandLine().usage(err);
+                    return ExitCode.USAGE.value;
+                });
+        return cl.execute(args);
+    }
+
+    AdminClient client() {
+        URI base = url != null ? url : URI.create("http://127.0.0.1:7480/");
+        if (!base.getPath().endsWith("/")) {
+            base = URI.create(base + "/");
+        }
+        Path file =
+                tokenFile != null
+                        ? tokenFile
+                        : dataDir != null ? dataDir.resolve("admin.token") : null;
+        if (file == null) {
+            throw new CliException(
+                    ExitCode.AUTHENTICATION,
+                    "no token: pass --token-file or --data-dir (the daemon writes admin.token there)");
+        }
+        String token;
+        try {
+            token = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        } catch (IOException e) {
+            throw new CliException(
+                    ExitCode.AUTHENTICATION,
+                    "cannot read the admin token from " + file + ": " + e.getMessage());
+        }
+        return new AdminClient(base, token);
+    }
+
+    static String json(JsonNode node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Command(
+            name = "status",
+            description =
+                    "Show this node's role, its peer, connections, pings, network and module status.")
+    static final class Status implements Callable<Integer> {
+        @ParentCommand Switchoverctl root;
+
+        @Option(names = "--json", description = "print the daemon's JSON as is")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            JsonNode s = root.client().get("status").json();
+            if (json) {
+                root.out.println(json(s));
+            } else {
+                root.out.print(StatusTable.render(s));
+            }
+            root.out.flush();
+            return ExitCode.OK.value;
+        }
+    }
+
+    @Command(
+            name = "events",
+            description = "Show recorded decisions with their reasons, oldest first.")
+    static final class Events implements Callable<Integer> {
+        @ParentCommand Switchoverctl root;
+
+        @Option(
+                names = "--limit",
+                defaultValue = "50",
+                description = "how many (default ${DEFAULT-VALUE})")
+        int limit;
+
+        @Option(names = "--json", description = "print JSON")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            JsonNode events = root.client().get("events?limit=" + limit).json().get("events");
+            if (json) {
+                root.out.println(json(events));
+            } else {
+                for (JsonNode e : events) {
+                    root.out.println(EventLine.render(e));
+                }
+            }
+            root.out.flush();
+            return ExitCode.OK.value;
+        }
+    }
+
+    @Command(
+            name = "switch",
+            description =
+                    "Controlled switchover: the backup takes over, nothing acknowledged is lost.")
+    static final class Switch implements Callable<Integer> {
+        @ParentCommand Switchoverctl root;
+
+        @Option(
+                names = "--force",
+                description = "switch even where the daemon would refuse, where the spec allows")
+        boolean force;
+
+        @Option(
+                names = "--wait",
+                defaultValue = "60s",
+                description = "how long to wait for the new primary (default ${DEFAULT-VALUE})")
+        String wait;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            AdminClient c = root.client();
+            JsonNode before = c.get("status").json();
+            long start = System.nanoTime();
+            AdminClient.Response r = c.post("switch" + (force ? "?force=true" : ""));
+            if (r.status() == 409) {
+                root.out.println("switch refused: " + r.json().get("detail").asText());
+                root.out.flush();
+                return ExitCode.REFUSED.value;
+            }
+            root.out.println("switch accepted: " + r.json().get("detail").asText());
+            Duration limit = parseDuration(wait);
+            String beforeState = before.path("node").path("state").asText();
+            while (System.nanoTime() - start < limit.toNanos()) {
+                JsonNode now = c.get("status").json();
+                String state = now.path("node").path("state").asText();
+                if (!state.equals(beforeState) && !state.equals("STARTING")) {
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    String primary =
+                            state.equals("PRIMARY")
+                                    ? now.path("node").path("id").asText()
+                                    : now.path("peer").path("id").asText();
+                    root.out.printf(
+                            "%s is primary (this node %s is now %s) after %.2f s%n",
+                            primary, now.path("node").path("id").asText(), state, seconds);
+                    root.out.flush();
+                    return ExitCode.OK.value;
+                }
+                Thread.sleep(50);
+            }
+            root.out.println("no role change within " + wait + "; see 'switchoverctl events'");
+            root.out.flush();
+            return ExitCode.ERROR.value;
+        }
+    }
+
+    @Command(name = "rejoin", description = "A FAILED node rejoins the pair as backup.")
+    static final class Rejoin implements Callable<Integer> {
+        @ParentCommand Switchoverctl root;
+
+        @Override
+        public Integer call() {
+            AdminClient.Response r = root.client().post("rejoin");
+            String detail = r.json().get("detail").asText();
+            root.out.println(
+                    (r.status() == 409 ? "rejoin refused: " : "rejoin accepted: ") + detail);
+            root.out.flush();
+            return r.status() == 409 ? ExitCode.REFUSED.value : ExitCode.OK.value;
+        }
+    }
+
+    /** Parses {@code 250ms}, {@code 10s}, {@code 2m}. */
+    static Duration parseDuration(String text) {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(text.trim());
+        if (!m.matches()) {
+            throw new CliException(
+                    ExitCode.USAGE, "not a duration: '" + text + "' (use e.g. 500ms, 30s, 2m)");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+
+    /** Renders a status document as an aligned two-column table, section by section. */
+    static final class StatusTable {
+        static String render(JsonNode s) {
+            StringBuilder b = new StringBuilder();
+            for (Iterator<Map.Entry<String, JsonNode>> sections = s.fields();
+                    sections.hasNext(); ) {
+                Map.Entry<String, JsonNode> section = sections.next();
+                if (section.getValue().isObject()) {
+                    b.append(section.getKey()).append('\n');
+                    section.getValue()
+                            .fields()
+                            .forEachRemaining(
+                                    f ->
+                                            b.append(
+                                                    String.format(
+                                                            "  %-22s %s%n",
+                                                            f.getKey(), text(f.getValue()))));
+                } else {
+                    b.append(
+                            String.format(
+                                    "%-24s %s%n", section.getKey(), text(section.getValue())));
+                }
+            }
+            return b.toString();
+        }
+
+        private static String text(JsonNode v) {
+            return v.isValueNode() ? v.asText() : v.toString();
+        }
+    }
+
+    /** One event per line: time, what changed, why. */
+    static final class EventLine {
+        static String render(JsonNode e) {
+            StringBuilder b = new StringBuilder(e.path("time").asText());
+            b.append("  ").append(e.path("type").asText());
+            if (e.has("from")) {
+                b.append("  ")
+                        .append(e.path("from").asText())
+                        .append(" -> ")
+                        .append(e.path("to").asText());
+            }
+            if (e.has("generation")) {
+                b.append("  gen ").append(e.path("generation").asText());
+            }
+            if (e.has("cause")) {
+                b.append("  ").append(e.path("cause").asText());
+            }
+            if (e.has("detail")) {
+                b.append(": ").append(e.path("detail").asText());
+            }
+            return b.toString();
+        }
+    }
+}
