@@ -48,10 +48,10 @@ class ExampleConfigsTest {
         assertThat(config.core().waitsForUnreachablePrimary()).isTrue();
         assertThat(config.hooks().scripts(HookEvent.ENTER_PRIMARY))
                 .extracting(p -> p.getFileName().toString())
-                .containsExactly("virtual-ip.sh", "service.sh");
+                .containsExactly("vip.sh", "service.sh");
         assertThat(config.hooks().scripts(HookEvent.LEAVE_PRIMARY))
                 .extracting(p -> p.getFileName().toString())
-                .containsExactly("service.sh", "virtual-ip.sh");
+                .containsExactly("service.sh", "vip.sh");
         assertThat(config.node().dataDir()).isEqualTo(Path.of("/var/lib/switchover"));
     }
 
