@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,7 @@ public final class DaemonNetworkProbe implements NetworkProbe, AutoCloseable {
     private final Executor core;
     private final ThreadPoolExecutor probes;
     private final ScheduledThreadPoolExecutor deadlines;
+    private final Function<String, ProbeTarget> targets;
 
     /**
      * @param plan how plain addresses are probed (see {@link #start} to decide it)
@@ -65,10 +67,32 @@ public final class DaemonNetworkProbe implements NetworkProbe, AutoCloseable {
      * @param core the core's single executor: every result is delivered there
      */
     public DaemonNetworkProbe(ProbePlan plan, List<String> gateways, Executor core) {
-        this(plan, new TargetProber(plan), gateways, core);
+        this(plan, new TargetProber(plan), gateways, core, ProbeTarget::parse);
+    }
+
+    /**
+     * @param targets how an address the core asks about is probed; the configuration maps the
+     *     peer's host to its {@code probe.peer-host} target this way
+     */
+    public DaemonNetworkProbe(
+            ProbePlan plan,
+            List<String> gateways,
+            Executor core,
+            Function<String, ProbeTarget> targets) {
+        this(plan, new TargetProber(plan), gateways, core, targets);
     }
 
     DaemonNetworkProbe(ProbePlan plan, Prober prober, List<String> gateways, Executor core) {
+        this(plan, prober, gateways, core, ProbeTarget::parse);
+    }
+
+    DaemonNetworkProbe(
+            ProbePlan plan,
+            Prober prober,
+            List<String> gateways,
+            Executor core,
+            Function<String, ProbeTarget> targets) {
+        this.targets = Objects.requireNonNull(targets, "targets");
         this.plan = Objects.requireNonNull(plan, "plan");
         this.prober = Objects.requireNonNull(prober, "prober");
         this.gateways = List.copyOf(gateways);
@@ -97,6 +121,12 @@ public final class DaemonNetworkProbe implements NetworkProbe, AutoCloseable {
      *     not privileged for ICMP echo
      */
     public static DaemonNetworkProbe start(ProbeMode mode, int tcpPort, Executor core) {
+        return start(mode, tcpPort, core, ProbeTarget::parse);
+    }
+
+    /** As {@link #start(ProbeMode, int, Executor)}, with a mapping of addresses to targets. */
+    public static DaemonNetworkProbe start(
+            ProbeMode mode, int tcpPort, Executor core, Function<String, ProbeTarget> targets) {
         ProbePlan plan = ProbePlan.resolve(mode, IcmpPrivilege.detect(), tcpPort);
         if (plan.icmpUnavailable()) {
             log.warn(plan.startupMessage());
@@ -107,7 +137,7 @@ public final class DaemonNetworkProbe implements NetworkProbe, AutoCloseable {
         log.info(
                 "local gateways: {}",
                 gateways.isEmpty() ? "none found in the routing tables" : gateways);
-        return new DaemonNetworkProbe(plan, gateways, core);
+        return new DaemonNetworkProbe(plan, gateways, core, targets);
     }
 
     /** How plain addresses are probed. */
@@ -198,7 +228,7 @@ public final class DaemonNetworkProbe implements NetworkProbe, AutoCloseable {
             }
             Prober.Result answer;
             try {
-                answer = prober.probe(ProbeTarget.parse(address), deadlineNanos, abort);
+                answer = prober.probe(targets.apply(address), deadlineNanos, abort);
             } catch (IllegalArgumentException e) {
                 log.warn("cannot probe '{}': {}", address, e.getMessage());
                 answer = Prober.Result.unreachable("not a probe target: " + e.getMessage());

@@ -1,0 +1,578 @@
+package io.switchover.daemon;
+
+import io.netty.channel.EventLoopGroup;
+import io.switchover.core.port.Connection;
+import io.switchover.core.port.PeerMessage;
+import io.switchover.core.port.Ports;
+import io.switchover.core.port.Release;
+import io.switchover.core.state.CommandResult;
+import io.switchover.core.state.CoreListener;
+import io.switchover.core.state.Notice;
+import io.switchover.core.state.State;
+import io.switchover.core.state.StateMachine;
+import io.switchover.core.state.Transition;
+import io.switchover.daemon.admin.AdminOperations;
+import io.switchover.daemon.admin.AdminServer;
+import io.switchover.daemon.config.DaemonConfig;
+import io.switchover.daemon.config.HookEvent;
+import io.switchover.daemon.hooks.HookRole;
+import io.switchover.daemon.hooks.HookRunner;
+import io.switchover.daemon.hooks.HookSettings;
+import io.switchover.daemon.metrics.DaemonMetrics;
+import io.switchover.daemon.module.CommandCheck;
+import io.switchover.daemon.module.HttpGetCheck;
+import io.switchover.daemon.module.ModuleCheck;
+import io.switchover.daemon.module.ModuleEndpoint;
+import io.switchover.daemon.module.TcpConnectCheck;
+import io.switchover.daemon.peer.NotifierPeerLink;
+import io.switchover.daemon.peer.PeerMessageCodec;
+import io.switchover.daemon.peer.PingObserver;
+import io.switchover.daemon.probe.DaemonNetworkProbe;
+import io.switchover.daemon.probe.ProbeMode;
+import io.switchover.daemon.probe.ProbeTarget;
+import io.switchover.daemon.runtime.CoreExecutor;
+import io.switchover.daemon.runtime.NoReplication;
+import io.switchover.daemon.status.Observations;
+import io.switchover.daemon.store.AdminToken;
+import io.switchover.daemon.store.DataDirectory;
+import io.switchover.daemon.store.EventHistory;
+import io.switchover.daemon.store.FileGenerationStore;
+import io.switchover.daemon.store.HistoryEvent;
+import io.switchover.daemon.store.StorageException;
+import io.switchover.notifier.frame.CloseReason;
+import io.switchover.notifier.session.ConnectionKind;
+import io.switchover.notifier.session.NodeStatus;
+import io.switchover.notifier.session.Outcome;
+import io.switchover.notifier.session.PeerConnection;
+import io.switchover.notifier.session.PeerHandlers;
+import io.switchover.notifier.session.RejectedException;
+import io.switchover.notifier.transport.ConnectionListener;
+import io.switchover.notifier.transport.EventLoops;
+import io.switchover.notifier.transport.NotifierServer;
+import io.switchover.notifier.transport.NotifierSettings;
+import io.switchover.notifier.transport.PeerClient;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running switchover daemon: the core wired to the notifier, probes, module check, stores,
+ * hooks, metrics and the admin API. {@link #start} builds and starts everything in dependency
+ * order; {@link #close} takes it down in reverse (the core first, so that its last transition and
+ * the leave hooks happen while everything else still works).
+ *
+ * <p>Nothing here decides: every decision is the core's; this class moves events to it and its
+ * decisions out to logs, the event history, metrics and hooks.
+ */
+public final class Daemon implements AdminOperations, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+    /** The decision log: one line per transition or notice, with its reason. */
+    private static final Logger decisions = LoggerFactory.getLogger("switchover.events");
+
+    private static final Duration CORE_CALL_TIMEOUT = Duration.ofSeconds(10);
+
+    private final DaemonConfig config;
+    private final String release;
+    private final Instant startedAt = Instant.now();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final DataDirectory dataDirectory;
+    private final AdminToken token;
+    private final EventHistory history;
+    private final DaemonMetrics metrics;
+    private final Observations observations = new Observations();
+    private final CoreExecutor core;
+    private final HookRunner hooks;
+    private final DaemonNetworkProbe probe;
+    private final ModuleCheck moduleCheck;
+    private final NotifierServer server;
+    private final PeerClient client;
+    private final StateMachine machine;
+    private final AdminServer admin;
+    private volatile NodeStatus status;
+    private volatile boolean closed;
+
+    private Daemon(DaemonConfig config, String buildRelease) throws Exception {
+        this.config = config;
+        String nodeId = config.nodeId();
+        this.release = config.node().release().orElse(buildRelease);
+        try {
+            dataDirectory = own(DataDirectory.open(config.node().dataDir()));
+            token = AdminToken.loadOrCreate(dataDirectory);
+            history =
+                    own(
+                            EventHistory.open(
+                                    dataDirectory,
+                                    EventHistory.DEFAULT_MAX_BYTES,
+                                    java.time.Clock.systemUTC()));
+            FileGenerationStore generations = new FileGenerationStore(dataDirectory);
+            status = new NodeStatus(State.STARTING.name(), generations.load());
+            metrics = new DaemonMetrics(nodeId);
+            core = own(new CoreExecutor());
+            hooks =
+                    own(
+                            new HookRunner(
+                                    nodeId,
+                                    hookSettings(config.hooks()),
+                                    failure -> {
+                                        metrics.hookFailed(
+                                                String.valueOf(
+                                                        failure.eventFields().get("script")));
+                                        record(HistoryEvent.HOOK_FAILED, failure.eventFields());
+                                    }));
+            probe =
+                    own(
+                            DaemonNetworkProbe.start(
+                                    ProbeMode.parse(config.probe().mode().word()),
+                                    config.probe().tcpPort(),
+                                    core,
+                                    address ->
+                                            ProbeTarget.parse(
+                                                    config.probeTarget(address).toString())));
+            ExecutorService blocking =
+                    Executors.newFixedThreadPool(
+                            2,
+                            r -> {
+                                Thread t = new Thread(r, "switchover-module-check");
+                                t.setDaemon(true);
+                                return t;
+                            });
+            own(blocking::shutdownNow);
+            EventLoopGroup group = EventLoops.create("switchover-notifier", 2);
+            own(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
+            moduleCheck = moduleCheck(config, blocking, group);
+
+            PeerHandlers handlers = new PeerHandlers();
+            Duration checkTimeout = checkTimeout(config.core().modulePingTimeout());
+            handlers.module(
+                    config.module().name(),
+                    (from, module) -> {
+                        NodeStatus now = status;
+                        if (!State.PRIMARY.name().equals(now.state())) {
+                            return CompletableFuture.failedFuture(
+                                    new RejectedException(
+                                            nodeId
+                                                    + " is "
+                                                    + now.state()
+                                                    + ", not primary: the module is not served here"));
+                        }
+                        return moduleCheck.check(checkTimeout);
+                    });
+            handlers.request(PeerMessageCodec.OPERATION, this::onPeerMessage);
+
+            NotifierSettings settings =
+                    config.notifierSettings(buildRelease)
+                            .capabilities(List.of("core-messages-1", "module-ping"))
+                            .build();
+            server = new NotifierServer(settings, handlers, () -> status, serverListener(), group);
+            own(server);
+            InetSocketAddress listen = config.notifier().listen().socketAddress();
+            server.bind(listen);
+            log.info("notifier listening on {} ({})", listen, EventLoops.transport());
+
+            client =
+                    new PeerClient(
+                            settings,
+                            handlers,
+                            () -> status,
+                            clientListener(),
+                            group,
+                            // Resolved once at startup; an IP address needs no resolver.
+                            new InetSocketAddress(
+                                    config.peerNotifier().host(), config.peerNotifier().port()));
+            own(client);
+            PingObserver observers = both(metrics, observations);
+            NotifierPeerLink link =
+                    new NotifierPeerLink(
+                            client, server::connections, config.module().name(), core, observers);
+
+            machine =
+                    new StateMachine(
+                            config.core(),
+                            Release.parse(release),
+                            core,
+                            core,
+                            new Ports(link, probe, generations, new NoReplication(), hooks),
+                            coreListener());
+
+            metrics.generation(status.generation());
+            for (Connection c : Connection.values()) {
+                metrics.connection(c, () -> link.isConnected(c));
+            }
+            metrics.notifier("server", server.stats());
+            metrics.notifier("client", client.stats());
+            metrics.replicationLag(this, d -> 0);
+
+            InetSocketAddress adminAddress = config.admin().listen().socketAddress();
+            admin =
+                    own(
+                            new AdminServer(
+                                    adminAddress, this, token::matches, token.file().toString()));
+        } catch (Exception | Error e) {
+            closeResources();
+            throw e;
+        }
+    }
+
+    /**
+     * Builds and starts a daemon. Every failure to start (data directory locked, port in use...) is
+     * thrown with a message that names the problem, after releasing what was acquired.
+     */
+    public static Daemon start(DaemonConfig config, String buildRelease) throws Exception {
+        Daemon d = new Daemon(config, buildRelease);
+        d.admin.start();
+        log.info(
+                "switchoverd {} starting: node {} of cluster {}, peer {} at {}, data in {}",
+                d.release,
+                config.nodeId(),
+                config.cluster(),
+                config.peer().id(),
+                config.peerNotifier(),
+                config.node().dataDir());
+        d.core.execute(d.machine::start);
+        d.client.start();
+        return d;
+    }
+
+    // ------------------------------------------------------------------ wiring helpers
+
+    private <T extends AutoCloseable> T own(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    private static Duration checkTimeout(Duration modulePingTimeout) {
+        // A little below the backup's timeout, so a slow module is reported as a clear refusal
+        // rather than the backup's timeout.
+        Duration margin = modulePingTimeout.dividedBy(5);
+        if (margin.compareTo(Duration.ofMillis(500)) > 0) {
+            margin = Duration.ofMillis(500);
+        }
+        return modulePingTimeout.minus(margin);
+    }
+
+    private ModuleCheck moduleCheck(
+            DaemonConfig config, ExecutorService blocking, EventLoopGroup group)
+            throws InterruptedException {
+        io.switchover.daemon.config.ModuleCheck spec = config.module().check();
+        if (spec instanceof io.switchover.daemon.config.ModuleCheck.Tcp t) {
+            return new TcpConnectCheck(t.target().host(), t.target().port(), blocking);
+        }
+        if (spec instanceof io.switchover.daemon.config.ModuleCheck.Http h) {
+            return new HttpGetCheck(h.url(), h.expectStatus());
+        }
+        if (spec instanceof io.switchover.daemon.config.ModuleCheck.Command c) {
+            return new CommandCheck(c.command(), blocking);
+        }
+        io.switchover.daemon.config.ModuleCheck.Registered r =
+                (io.switchover.daemon.config.ModuleCheck.Registered) spec;
+        ModuleEndpoint endpoint =
+                own(
+                        new ModuleEndpoint(
+                                config.cluster(),
+                                config.nodeId(),
+                                token.value().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                                Set.of(config.module().name()),
+                                group));
+        InetSocketAddress bound = endpoint.bind(r.listen().socketAddress());
+        log.info("module '{}' registers at {}", config.module().name(), bound);
+        return endpoint.check(config.module().name());
+    }
+
+    private static HookSettings hookSettings(DaemonConfig.Hooks hooks) {
+        Map<HookRole, List<java.nio.file.Path>> enter = new EnumMap<>(HookRole.class);
+        Map<HookRole, List<java.nio.file.Path>> leave = new EnumMap<>(HookRole.class);
+        enter.put(HookRole.PRIMARY, hooks.scripts(HookEvent.ENTER_PRIMARY));
+        leave.put(HookRole.PRIMARY, hooks.scripts(HookEvent.LEAVE_PRIMARY));
+        enter.put(HookRole.BACKUP, hooks.scripts(HookEvent.ENTER_BACKUP));
+        leave.put(HookRole.BACKUP, hooks.scripts(HookEvent.LEAVE_BACKUP));
+        enter.put(HookRole.FAILED, hooks.scripts(HookEvent.ENTER_FAILED));
+        leave.put(HookRole.FAILED, hooks.scripts(HookEvent.LEAVE_FAILED));
+        return new HookSettings(enter, leave, hooks.timeout());
+    }
+
+    private CompletableFuture<byte[]> onPeerMessage(PeerConnection from, byte[] body) {
+        PeerMessage message;
+        try {
+            message = PeerMessageCodec.decode(body);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new RejectedException(e.getMessage()));
+        }
+        if (!message.nodeId().equals(config.peer().id())) {
+            return CompletableFuture.failedFuture(
+                    new RejectedException(
+                            "core message from '"
+                                    + message.nodeId()
+                                    + "', this node pairs with '"
+                                    + config.peer().id()
+                                    + "'"));
+        }
+        core.execute(() -> machine.onPeerMessage(message));
+        return CompletableFuture.completedFuture(new byte[0]);
+    }
+
+    private ConnectionListener clientListener() {
+        return new ConnectionListener() {
+            @Override
+            public void established(PeerConnection c) {
+                observations.established(c);
+                Connection which =
+                        c.kind() == ConnectionKind.MAIN ? Connection.MAIN : Connection.AUXILIARY;
+                core.execute(() -> machine.onConnectionChanged(which, true));
+            }
+
+            @Override
+            public void lost(PeerConnection c, CloseReason reason, String detail) {
+                observations.lost(c, reason, detail);
+                Connection which =
+                        c.kind() == ConnectionKind.MAIN ? Connection.MAIN : Connection.AUXILIARY;
+                core.execute(() -> machine.onConnectionChanged(which, false));
+            }
+
+            @Override
+            public void failed(
+                    SocketAddress remote, CloseReason reason, String detail, boolean byPeer) {
+                observations.failed(remote, reason, detail, byPeer);
+            }
+        };
+    }
+
+    private ConnectionListener serverListener() {
+        return new ConnectionListener() {
+            @Override
+            public void established(PeerConnection c) {
+                log.info(
+                        "peer {} connected ({}) from {}",
+                        c.peer().nodeId(),
+                        c.kind().wireName(),
+                        c.peer().remoteAddress());
+            }
+        };
+    }
+
+    private CoreListener coreListener() {
+        return new CoreListener() {
+            @Override
+            public void onTransition(Transition t) {
+                status = new NodeStatus(t.to().name(), t.generation());
+                metrics.transition(t);
+                if (t.to() == State.PRIMARY && t.from() != State.STARTING) {
+                    // The source product's unmistakable line, preceded by its reason.
+                    decisions.warn("Reason: {}", t.reason());
+                    decisions.warn(
+                            "Switch Initiated: {} becomes PRIMARY (generation {}), was {}",
+                            config.nodeId(),
+                            t.generation(),
+                            t.from());
+                }
+                decisions.info(
+                        "{} -> {} (generation {}): {}",
+                        t.from(),
+                        t.to(),
+                        t.generation(),
+                        t.reason());
+                try {
+                    history.appendTransition(t);
+                } catch (StorageException e) {
+                    log.error("could not record {} in the event history: {}", t, e.getMessage());
+                }
+            }
+
+            @Override
+            public void onNotice(Notice n) {
+                metrics.notice(n.kind().name());
+                decisions.info("notice {}: {}", n.kind(), n.detail());
+                try {
+                    history.appendNotice(n);
+                } catch (StorageException e) {
+                    log.error("could not record {} in the event history: {}", n, e.getMessage());
+                }
+            }
+        };
+    }
+
+    private void record(String type, Map<String, ?> fields) {
+        try {
+            history.append(type, fields);
+        } catch (StorageException e) {
+            log.error("could not record {} in the event history: {}", type, e.getMessage());
+        }
+    }
+
+    private static PingObserver both(PingObserver a, PingObserver b) {
+        return new PingObserver() {
+            @Override
+            public void notifierPing(Connection via, Outcome<?> outcome) {
+                a.notifierPing(via, outcome);
+                b.notifierPing(via, outcome);
+            }
+
+            @Override
+            public void modulePing(Connection via, Outcome<?> outcome) {
+                a.modulePing(via, outcome);
+                b.modulePing(via, outcome);
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ admin operations
+
+    @Override
+    public String state() {
+        return status.state();
+    }
+
+    @Override
+    public Map<String, Object> status() {
+        Map<String, Object> node =
+                core.call(
+                        () -> {
+                            Map<String, Object> n = new LinkedHashMap<>();
+                            n.put("id", config.nodeId());
+                            n.put("cluster", config.cluster());
+                            n.put("release", release);
+                            n.put("state", machine.state().name());
+                            n.put("generation", machine.generation());
+                            n.put("explanation", machine.explanation());
+                            machine.lastTransition()
+                                    .ifPresent(t -> n.put("lastTransition", t.toString()));
+                            return n;
+                        },
+                        CORE_CALL_TIMEOUT);
+        node.put("startedAt", startedAt.toString());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("node", node);
+        Map<String, Object> peer = new LinkedHashMap<>();
+        peer.put("id", config.peer().id());
+        peer.put("notifier", config.peerNotifier().toString());
+        observations.peer().forEach(peer::putIfAbsent);
+        out.put("peer", peer);
+        Map<String, Object> connections = new LinkedHashMap<>();
+        connections.put("main", client.isConnected(ConnectionKind.MAIN) ? "up" : "down");
+        connections.put("aux", client.isConnected(ConnectionKind.AUX) ? "up" : "down");
+        connections.put("fromPeer", server.connections().size());
+        connections.put("lastEvent", observations.lastConnectionEvent());
+        out.put("connections", connections);
+        out.put("pings", observations.notifierPings());
+        Map<String, Object> network = new LinkedHashMap<>();
+        network.put("probes", probe.plan().startupMessage());
+        network.put("gateways", probe.localGateways());
+        out.put("network", network);
+        Map<String, Object> module = new LinkedHashMap<>();
+        module.put("name", config.module().name());
+        module.put("check", moduleCheck.describe());
+        module.put("lastPings", observations.modulePings());
+        out.put("module", module);
+        Map<String, Object> replication = new LinkedHashMap<>();
+        replication.put("lag", 0);
+        replication.put("detail", "nothing is replicated by this release");
+        out.put("replication", replication);
+        return out;
+    }
+
+    @Override
+    public List<Map<String, Object>> events(int limit) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (HistoryEvent e : history.readLast(limit)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("time", e.time().toString());
+            m.put("sequence", e.sequence());
+            m.put("type", e.type());
+            m.putAll(e.fields());
+            out.add(m);
+        }
+        return out;
+    }
+
+    @Override
+    public CommandAnswer switchover(boolean force) {
+        if (force) {
+            return new CommandAnswer(false, "--force is not supported by this release");
+        }
+        return answer(core.call(machine::manualSwitchover, CORE_CALL_TIMEOUT));
+    }
+
+    @Override
+    public CommandAnswer rejoin() {
+        return answer(core.call(machine::rejoin, CORE_CALL_TIMEOUT));
+    }
+
+    private static CommandAnswer answer(CommandResult r) {
+        return new CommandAnswer(r instanceof CommandResult.Accepted, r.detail());
+    }
+
+    @Override
+    public String metrics() {
+        return metrics.scrape();
+    }
+
+    /** The admin API's bound address. */
+    public InetSocketAddress adminAddress() {
+        return admin.address();
+    }
+
+    /** The state as the core holds it now. */
+    public State currentState() {
+        return core.call(machine::state, CORE_CALL_TIMEOUT);
+    }
+
+    public AdminToken token() {
+        return token;
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    /**
+     * Clean shutdown (SIGTERM): the core stops (outstanding pings end as cancelled) and runs its
+     * last transition, the leave hooks run within their bound, the peer is told by each
+     * connection's goodbye, then everything else is released.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        log.info("switchoverd stopping");
+        try {
+            core.call(
+                    () -> {
+                        machine.stop("switchoverd is shutting down");
+                        return null;
+                    },
+                    CORE_CALL_TIMEOUT);
+        } catch (RuntimeException e) {
+            log.warn("core did not stop cleanly: {}", e.getMessage());
+        }
+        Duration bound = config.hooks().timeout().plusSeconds(5);
+        if (!hooks.awaitIdle(bound)) {
+            log.warn("hooks still running after {}; stopping them", bound);
+        }
+        closeResources();
+        log.info("switchoverd stopped");
+    }
+
+    private void closeResources() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.warn("closing {} failed: {}", resources.get(i), e.toString());
+            }
+        }
+        resources.clear();
+    }
+}
