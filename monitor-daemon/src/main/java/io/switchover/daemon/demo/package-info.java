@@ -1,5 +1,6 @@
 /**
- * The newcomer's demo: a local pair of notifier endpoints on loopback that ping each other and
- * print what they see. It grows into the full demo pair as the daemon is built.
+ * The newcomer's demo: a real pair of daemons on loopback (from {@code config/demo/}), the primary
+ * killed, the backup's takeover measured and explained. Uses only the packaged distribution and the
+ * admin API, as an operator would.
  */
 package io.switchover.daemon.demo;
