@@ -14,10 +14,7 @@ import io.switchover.core.state.Transition;
 import io.switchover.daemon.admin.AdminOperations;
 import io.switchover.daemon.admin.AdminServer;
 import io.switchover.daemon.config.DaemonConfig;
-import io.switchover.daemon.config.HookEvent;
-import io.switchover.daemon.hooks.HookRole;
 import io.switchover.daemon.hooks.HookRunner;
-import io.switchover.daemon.hooks.HookSettings;
 import io.switchover.daemon.metrics.DaemonMetrics;
 import io.switchover.daemon.module.CommandCheck;
 import io.switchover.daemon.module.HttpGetCheck;
@@ -28,8 +25,6 @@ import io.switchover.daemon.peer.NotifierPeerLink;
 import io.switchover.daemon.peer.PeerMessageCodec;
 import io.switchover.daemon.peer.PingObserver;
 import io.switchover.daemon.probe.DaemonNetworkProbe;
-import io.switchover.daemon.probe.ProbeMode;
-import io.switchover.daemon.probe.ProbeTarget;
 import io.switchover.daemon.runtime.CoreExecutor;
 import io.switchover.daemon.runtime.NoReplication;
 import io.switchover.daemon.status.Observations;
@@ -56,7 +51,6 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +120,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                     own(
                             new HookRunner(
                                     nodeId,
-                                    hookSettings(config.hooks()),
+                                    config.hooks(),
                                     failure -> {
                                         metrics.hookFailed(
                                                 String.valueOf(
@@ -136,12 +130,10 @@ public final class Daemon implements AdminOperations, AutoCloseable {
             probe =
                     own(
                             DaemonNetworkProbe.start(
-                                    ProbeMode.parse(config.probe().mode().word()),
+                                    config.probe().mode(),
                                     config.probe().tcpPort(),
                                     core,
-                                    address ->
-                                            ProbeTarget.parse(
-                                                    config.probeTarget(address).toString())));
+                                    config::probeTarget));
             ExecutorService blocking =
                     Executors.newFixedThreadPool(
                             2,
@@ -290,18 +282,6 @@ public final class Daemon implements AdminOperations, AutoCloseable {
         InetSocketAddress bound = endpoint.bind(r.listen().socketAddress());
         log.info("module '{}' registers at {}", config.module().name(), bound);
         return endpoint.check(config.module().name());
-    }
-
-    private static HookSettings hookSettings(DaemonConfig.Hooks hooks) {
-        Map<HookRole, List<java.nio.file.Path>> enter = new EnumMap<>(HookRole.class);
-        Map<HookRole, List<java.nio.file.Path>> leave = new EnumMap<>(HookRole.class);
-        enter.put(HookRole.PRIMARY, hooks.scripts(HookEvent.ENTER_PRIMARY));
-        leave.put(HookRole.PRIMARY, hooks.scripts(HookEvent.LEAVE_PRIMARY));
-        enter.put(HookRole.BACKUP, hooks.scripts(HookEvent.ENTER_BACKUP));
-        leave.put(HookRole.BACKUP, hooks.scripts(HookEvent.LEAVE_BACKUP));
-        enter.put(HookRole.FAILED, hooks.scripts(HookEvent.ENTER_FAILED));
-        leave.put(HookRole.FAILED, hooks.scripts(HookEvent.LEAVE_FAILED));
-        return new HookSettings(enter, leave, hooks.timeout());
     }
 
     private CompletableFuture<byte[]> onPeerMessage(PeerConnection from, byte[] body) {

@@ -4,6 +4,11 @@ import io.switchover.core.config.CoreConfig;
 import io.switchover.core.port.Release;
 import io.switchover.core.time.Durations;
 import io.switchover.daemon.config.YamlTree.Mapping;
+import io.switchover.daemon.hooks.HookEvent;
+import io.switchover.daemon.hooks.HookRole;
+import io.switchover.daemon.hooks.HookSettings;
+import io.switchover.daemon.probe.ProbeMode;
+import io.switchover.daemon.probe.ProbeTarget;
 import io.switchover.notifier.frame.Frame;
 import io.switchover.notifier.transport.Backoff;
 import io.switchover.notifier.transport.NotifierSettings;
@@ -81,6 +86,9 @@ final class ConfigBinder {
 
     private static final Map<String, ProbeMode> PROBE_MODES = probeModes();
 
+    /** The forms a probe target may take, for messages. */
+    static final String PROBE_TARGET_FORMS = "a host name, an IP address or tcp:host:port";
+
     private final Binding binding;
     private final Path file;
     private final CoreConfig.Builder core = CoreConfig.builder("", "");
@@ -124,7 +132,7 @@ final class ConfigBinder {
         coreSections(top);
 
         DaemonConfig.Probe probe = probe(top.section("probe"));
-        DaemonConfig.Hooks hooks = hooks(top.section("hooks"));
+        HookSettings hooks = hooks(top.section("hooks"));
 
         Section adminSection = top.section("admin");
         HostPort adminListen = adminSection.hostPort("listen").orElse(DEFAULT_ADMIN_LISTEN);
@@ -191,7 +199,7 @@ final class ConfigBinder {
         Section nettest = top.section("nettest");
         nettest.list(
                         "addresses",
-                        ProbeTarget.FORMS,
+                        PROBE_TARGET_FORMS,
                         "10.0.0.1, tcp:10.0.0.53:53",
                         ConfigBinder::probeAddress)
                 .ifPresent(core::netTestAddresses);
@@ -478,39 +486,43 @@ final class ConfigBinder {
         ProbeMode mode = section.choice("mode", PROBE_MODES).orElse(ProbeMode.AUTO);
         int tcpPort = section.integer("tcp-port", 1, 65535).orElse(DEFAULT_PROBE_TCP_PORT);
         Optional<ProbeTarget> peerHost =
-                section.value("peer-host", ProbeTarget.FORMS, ProbeTarget::parse);
+                section.value("peer-host", PROBE_TARGET_FORMS, ProbeTarget::parse);
         section.finish();
         return new DaemonConfig.Probe(mode, tcpPort, peerHost);
     }
 
-    private DaemonConfig.Hooks hooks(Section section) {
+    private HookSettings hooks(Section section) {
         Duration timeout = section.duration("timeout", MS, HOUR).orElse(DEFAULT_HOOK_TIMEOUT);
-        Map<HookEvent, List<Path>> scripts = new EnumMap<>(HookEvent.class);
+        Map<HookEvent, Map<HookRole, List<Path>>> scripts = new EnumMap<>(HookEvent.class);
         for (HookEvent event : HookEvent.values()) {
-            List<String> written =
-                    section.list(
-                                    event.key(),
-                                    "a script path",
-                                    "/etc/switchover/hooks/virtual-ip.sh",
-                                    w -> w)
-                            .orElse(List.of());
-            List<Path> paths = new ArrayList<>();
-            for (int i = 0; i < written.size(); i++) {
-                String itemPath = section.keyPath(event.key()) + "[" + i + "]";
-                String text = written.get(i);
-                Optional<String> problem =
-                        Binding.pathProblem(text)
-                                .or(() -> FileChecks.executableFile(binding.resolve(text)));
-                if (problem.isPresent()) {
-                    binding.problem(itemPath, text, problem.get());
-                } else {
-                    paths.add(binding.resolve(text));
+            scripts.put(event, new EnumMap<>(HookRole.class));
+        }
+        // Keys in the order the documentation lists them: per role, enter then leave.
+        for (HookRole role : HookRole.values()) {
+            for (HookEvent event : HookEvent.values()) {
+                String key = event.configKey(role);
+                List<String> written =
+                        section.list(key, "a script path", "/etc/switchover/hooks/vip.sh", w -> w)
+                                .orElse(List.of());
+                List<Path> paths = new ArrayList<>();
+                for (int i = 0; i < written.size(); i++) {
+                    String itemPath = section.keyPath(key) + "[" + i + "]";
+                    String text = written.get(i);
+                    Optional<String> problem =
+                            Binding.pathProblem(text)
+                                    .or(() -> FileChecks.executableFile(binding.resolve(text)));
+                    if (problem.isPresent()) {
+                        binding.problem(itemPath, text, problem.get());
+                    } else {
+                        paths.add(binding.resolve(text));
+                    }
                 }
+                scripts.get(event).put(role, paths);
             }
-            scripts.put(event, paths);
         }
         section.finish();
-        return new DaemonConfig.Hooks(timeout, scripts);
+        return new HookSettings(
+                scripts.get(HookEvent.ENTER), scripts.get(HookEvent.LEAVE), timeout);
     }
 
     /** A directory the daemon will create; reported only when something else is in its place. */
@@ -649,7 +661,7 @@ final class ConfigBinder {
     private static Map<String, ProbeMode> probeModes() {
         Map<String, ProbeMode> map = new LinkedHashMap<>();
         for (ProbeMode mode : ProbeMode.values()) {
-            map.put(mode.word(), mode);
+            map.put(mode.configName(), mode);
         }
         return Collections.unmodifiableMap(map);
     }

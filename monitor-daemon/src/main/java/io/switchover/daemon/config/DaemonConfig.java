@@ -1,15 +1,15 @@
 package io.switchover.daemon.config;
 
 import io.switchover.core.config.CoreConfig;
+import io.switchover.daemon.hooks.HookSettings;
+import io.switchover.daemon.probe.ProbeMode;
+import io.switchover.daemon.probe.ProbeTarget;
 import io.switchover.notifier.handshake.PeerPolicy;
 import io.switchover.notifier.transport.Backoff;
 import io.switchover.notifier.transport.NotifierSettings;
 import io.switchover.notifier.transport.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -37,7 +37,7 @@ public record DaemonConfig(
         Notifier notifier,
         Module module,
         Probe probe,
-        Hooks hooks,
+        HookSettings hooks,
         Admin admin,
         Logging logging,
         CoreConfig core) {
@@ -136,29 +136,6 @@ public record DaemonConfig(
         public Probe {
             Objects.requireNonNull(mode, "mode");
             Objects.requireNonNull(peerHost, "peerHost");
-        }
-    }
-
-    /**
-     * Scripts run on entering and leaving each role, one at a time in the order written.
-     *
-     * @param timeout the longest one script may run
-     * @param scripts absolute paths of executable files, per event; every event has a (possibly
-     *     empty) list
-     */
-    public record Hooks(Duration timeout, Map<HookEvent, List<Path>> scripts) {
-        public Hooks {
-            Objects.requireNonNull(timeout, "timeout");
-            EnumMap<HookEvent, List<Path>> complete = new EnumMap<>(HookEvent.class);
-            for (HookEvent event : HookEvent.values()) {
-                complete.put(event, List.copyOf(scripts.getOrDefault(event, List.of())));
-            }
-            scripts = Map.copyOf(complete);
-        }
-
-        /** The scripts for one event, in order; empty when none are configured. */
-        public List<Path> scripts(HookEvent event) {
-            return scripts.get(event);
         }
     }
 

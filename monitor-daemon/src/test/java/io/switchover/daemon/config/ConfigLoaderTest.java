@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import io.switchover.core.config.CoreConfig;
+import io.switchover.daemon.hooks.HookEvent;
+import io.switchover.daemon.hooks.HookRole;
+import io.switchover.daemon.probe.ProbeMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +52,9 @@ class ConfigLoaderTest {
         assertThat(config.probe().peerHost()).isEmpty();
         assertThat(config.hooks().timeout()).isEqualTo(Duration.ofSeconds(30));
         for (HookEvent event : HookEvent.values()) {
-            assertThat(config.hooks().scripts(event)).isEmpty();
+            for (HookRole role : HookRole.values()) {
+                assertThat(config.hooks().scripts(event, role)).isEmpty();
+            }
         }
         assertThat(config.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 7480));
         assertThat(config.logging().dir()).isEqualTo(Path.of("/var/log/switchover"));
@@ -200,8 +205,9 @@ class ConfigLoaderTest {
                         "module.check.type: \"htpp\" must be one of tcp, http, command,"
                                 + " registered; did you mean 'http'?",
                         "gateway-ping.enabled: \"yes\" must be true or false",
-                        "nettest.addresses[1]: \"udp:10.0.0.2:53\" has an unknown probe type"
-                                + " 'udp:': must be a host name, an IP address or tcp:host:port",
+                        "nettest.addresses[1]: \"udp:10.0.0.2:53\" unknown probe type 'udp' in"
+                                + " 'udp:10.0.0.2:53': write a plain host or IP address (ICMP echo)"
+                                + " or tcp:HOST:PORT",
                         "probe.tcp-port: \"0\" must be between 1 and 65535",
                         "hooks.on-enter-primary[0]: \"missing.sh\" does not exist: "
                                 + dir.resolve("missing.sh").toAbsolutePath(),

@@ -3,6 +3,10 @@ package io.switchover.daemon.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.switchover.daemon.hooks.HookEvent;
+import io.switchover.daemon.hooks.HookRole;
+import io.switchover.daemon.probe.ProbeMode;
+import io.switchover.daemon.probe.ProbeTarget;
 import io.switchover.notifier.session.ConnectionKind;
 import io.switchover.notifier.session.PeerInfo;
 import io.switchover.notifier.transport.NotifierSettings;
@@ -92,18 +96,17 @@ class DaemonConfigTest {
         DaemonConfig config =
                 TestYaml.minimal().with("probe", "{peer-host: 'tcp:10.0.0.2:22'}").valid(dir);
 
-        assertThat(config.probeTarget("10.0.0.2"))
-                .isEqualTo(new ProbeTarget.TcpConnect(new HostPort("10.0.0.2", 22)));
-        assertThat(config.probeTarget("10.0.0.1")).isEqualTo(new ProbeTarget.Address("10.0.0.1"));
+        assertThat(config.probeTarget("10.0.0.2")).isEqualTo(new ProbeTarget.Tcp("10.0.0.2", 22));
+        assertThat(config.probeTarget("10.0.0.1")).isEqualTo(new ProbeTarget.Plain("10.0.0.1"));
     }
 
     @Test
     void probeTarget_withoutOverride_asWritten() {
         DaemonConfig config = TestYaml.minimal().valid(dir);
 
-        assertThat(config.probeTarget("10.0.0.2")).isEqualTo(new ProbeTarget.Address("10.0.0.2"));
+        assertThat(config.probeTarget("10.0.0.2")).isEqualTo(new ProbeTarget.Plain("10.0.0.2"));
         assertThat(config.probeTarget("tcp:10.0.0.53:53"))
-                .isEqualTo(new ProbeTarget.TcpConnect(new HostPort("10.0.0.53", 53)));
+                .isEqualTo(new ProbeTarget.Tcp("10.0.0.53", 53));
         assertThatIllegalArgumentException().isThrownBy(() -> config.probeTarget("not an address"));
     }
 
@@ -113,7 +116,7 @@ class DaemonConfigTest {
                 TestYaml.minimal().with("probe", "{mode: tcp, tcp-port: 2222}").valid(dir);
 
         assertThat(config.probe().mode()).isEqualTo(ProbeMode.TCP);
-        assertThat(config.probe().mode().word()).isEqualTo("tcp");
+        assertThat(config.probe().mode().configName()).isEqualTo("tcp");
         assertThat(config.probe().tcpPort()).isEqualTo(2222);
     }
 
@@ -131,8 +134,9 @@ class DaemonConfigTest {
     void hooks_scriptsMap_cannotBeChanged() {
         DaemonConfig config = TestYaml.minimal().valid(dir);
 
-        assertThat(config.hooks().scripts()).hasSize(HookEvent.values().length);
-        assertThat(config.hooks().scripts(HookEvent.ENTER_PRIMARY)).isUnmodifiable();
+        assertThat(config.hooks().onEnter()).hasSize(HookRole.values().length);
+        assertThat(config.hooks().onLeave()).hasSize(HookRole.values().length);
+        assertThat(config.hooks().scripts(HookEvent.ENTER, HookRole.PRIMARY)).isUnmodifiable();
     }
 
     @Test

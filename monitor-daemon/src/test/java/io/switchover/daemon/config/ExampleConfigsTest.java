@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.switchover.core.config.CoreConfig;
+import io.switchover.daemon.hooks.HookEvent;
+import io.switchover.daemon.hooks.HookRole;
+import io.switchover.daemon.probe.ProbeMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,10 +49,10 @@ class ExampleConfigsTest {
         assertThat(config.core().netTestAddresses())
                 .containsExactly("10.20.0.1", "tcp:10.20.0.53:53");
         assertThat(config.core().waitsForUnreachablePrimary()).isTrue();
-        assertThat(config.hooks().scripts(HookEvent.ENTER_PRIMARY))
+        assertThat(config.hooks().scripts(HookEvent.ENTER, HookRole.PRIMARY))
                 .extracting(p -> p.getFileName().toString())
                 .containsExactly("vip.sh", "service.sh");
-        assertThat(config.hooks().scripts(HookEvent.LEAVE_PRIMARY))
+        assertThat(config.hooks().scripts(HookEvent.LEAVE, HookRole.PRIMARY))
                 .extracting(p -> p.getFileName().toString())
                 .containsExactly("service.sh", "vip.sh");
         assertThat(config.node().dataDir()).isEqualTo(Path.of("/var/lib/switchover"));

@@ -3,6 +3,8 @@ package io.switchover.daemon.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.switchover.daemon.hooks.HookEvent;
+import io.switchover.daemon.hooks.HookRole;
 import io.switchover.notifier.transport.TlsSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -192,11 +194,11 @@ class FileReferencesTest {
                                         + "]}")
                         .valid(dir);
 
-        assertThat(config.hooks().scripts(HookEvent.ENTER_PRIMARY))
+        assertThat(config.hooks().scripts(HookEvent.ENTER, HookRole.PRIMARY))
                 .containsExactly(vip.toAbsolutePath(), service.toAbsolutePath());
-        assertThat(config.hooks().scripts(HookEvent.LEAVE_PRIMARY))
+        assertThat(config.hooks().scripts(HookEvent.LEAVE, HookRole.PRIMARY))
                 .containsExactly(service.toAbsolutePath(), vip.toAbsolutePath());
-        assertThat(config.hooks().scripts(HookEvent.ENTER_FAILED)).isEmpty();
+        assertThat(config.hooks().scripts(HookEvent.ENTER, HookRole.FAILED)).isEmpty();
     }
 
     @Test
@@ -204,16 +206,20 @@ class FileReferencesTest {
         TestYaml.executable(dir.resolve("h.sh"));
         StringBuilder hooks = new StringBuilder("{");
         for (HookEvent event : HookEvent.values()) {
-            hooks.append(event.key()).append(": [h.sh], ");
+            for (HookRole role : HookRole.values()) {
+                hooks.append(event.configKey(role)).append(": [h.sh], ");
+            }
         }
         hooks.append("timeout: 1s}");
 
         DaemonConfig config = TestYaml.minimal().with("hooks", hooks.toString()).valid(dir);
 
         for (HookEvent event : HookEvent.values()) {
-            assertThat(config.hooks().scripts(event))
-                    .as(event.key())
-                    .containsExactly(dir.resolve("h.sh").toAbsolutePath());
+            for (HookRole role : HookRole.values()) {
+                assertThat(config.hooks().scripts(event, role))
+                        .as(event.configKey(role))
+                        .containsExactly(dir.resolve("h.sh").toAbsolutePath());
+            }
         }
     }
 
@@ -299,7 +305,7 @@ class FileReferencesTest {
         assertThat(problem.render())
                 .isEqualTo(
                         "hooks.on-enter-primary: \"vip.sh\" must be a list, e.g. on-enter-primary:"
-                                + " [/etc/switchover/hooks/virtual-ip.sh]");
+                                + " [/etc/switchover/hooks/vip.sh]");
     }
 
     private void writeTlsFiles() throws Exception {
