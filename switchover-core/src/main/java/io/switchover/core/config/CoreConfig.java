@@ -14,10 +14,12 @@ import java.util.Objects;
  * configuration ({@link #requireValid()}). Ranges go down to a millisecond so that fast profiles
  * (tests, LAN pairs with 100 ms pings) are expressible.
  *
- * @param nodeId this node's name, unique within the pair; the last tie-break
- * @param tieBreakPriority when both nodes start together (or two primaries of the same generation
- *     meet) the higher priority becomes (stays) primary; equal priorities fall back to the lower
- *     {@code nodeId}. Both nodes evaluate the same order, so exactly one wins.
+ * @param nodeId this node's name, unique within the pair
+ * @param tieBreakRank this node's place in the pair, {@code 0} or {@code 1}; the two nodes must
+ *     have different ranks (a peer with the same rank is refused as misconfigured, like one with
+ *     the same id). When both nodes start together, rank 0 becomes primary. Each node also takes
+ *     its generations only from its rank's class, even numbers for rank 0 and odd for rank 1, so
+ *     two primaries can never hold the same generation ({@code state.Generations} has the rule).
  * @param peerHost the peer's host, pinged at the network level (independent of the daemon)
  * @param peerHostPingTimeout how long one ping of the peer's host may take
  * @param pingDelay pause between two notifier pings
@@ -53,7 +55,7 @@ import java.util.Objects;
  */
 public record CoreConfig(
         String nodeId,
-        int tieBreakPriority,
+        int tieBreakRank,
         String peerHost,
         Duration peerHostPingTimeout,
         Duration pingDelay,
@@ -146,7 +148,7 @@ public record CoreConfig(
     public List<ConfigProblem> validate() {
         Checks checks = new Checks();
         checks.name("node.id", nodeId);
-        checks.range("node.tie-break-priority", tieBreakPriority, 0, 1_000_000);
+        checks.range("node.tie-break-rank", tieBreakRank, 0, 1);
         checks.name("peer.host", peerHost);
         checks.range("peer.host-ping-timeout", peerHostPingTimeout, MS, MINUTE);
         checks.range("ping.delay", pingDelay, MS, TEN_MINUTES);
@@ -260,7 +262,7 @@ public record CoreConfig(
     /** Mutable staging for a {@link CoreConfig}; every field starts at its default. */
     public static final class Builder {
         private String nodeId;
-        private int tieBreakPriority;
+        private int tieBreakRank;
         private String peerHost;
         private Duration peerHostPingTimeout = DEFAULT_PEER_HOST_PING_TIMEOUT;
         private Duration pingDelay = DEFAULT_PING_DELAY;
@@ -292,7 +294,7 @@ public record CoreConfig(
 
         private Builder(CoreConfig c) {
             nodeId = c.nodeId;
-            tieBreakPriority = c.tieBreakPriority;
+            tieBreakRank = c.tieBreakRank;
             peerHost = c.peerHost;
             peerHostPingTimeout = c.peerHostPingTimeout;
             pingDelay = c.pingDelay;
@@ -323,8 +325,8 @@ public record CoreConfig(
             return this;
         }
 
-        public Builder tieBreakPriority(int v) {
-            tieBreakPriority = v;
+        public Builder tieBreakRank(int v) {
+            tieBreakRank = v;
             return this;
         }
 
@@ -446,7 +448,7 @@ public record CoreConfig(
         public CoreConfig build() {
             return new CoreConfig(
                     nodeId,
-                    tieBreakPriority,
+                    tieBreakRank,
                     peerHost,
                     peerHostPingTimeout,
                     pingDelay,

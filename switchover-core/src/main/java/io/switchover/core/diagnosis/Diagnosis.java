@@ -10,7 +10,10 @@ import java.util.Objects;
  * the primary's host, and every check made on the way, in order, for the log.
  *
  * @param took how long the diagnosis took on the core's clock
- * @param couldTake the longest it can take without a stall: its slowest chain of ping timeouts
+ * @param couldTake the longest it can take without a stall: its slowest chain of ping timeouts. A
+ *     diagnosis that took longer (by more than the stall threshold, see {@code
+ *     time.StallWatch#overran}) spanned a stall of this process: what it found may have changed
+ *     since, so it is redone before anything irreversible is decided on it.
  */
 public record Diagnosis(
         ConnectionStatus connections,
@@ -29,15 +32,6 @@ public record Diagnosis(
         checks = List.copyOf(checks);
         Objects.requireNonNull(took, "took");
         Objects.requireNonNull(couldTake, "couldTake");
-    }
-
-    /**
-     * Whether this process stalled while the diagnosis ran (it took more than {@code threshold}
-     * longer than its pings allow): what it found may have changed since, so it must be redone
-     * before anything irreversible is decided on it.
-     */
-    public boolean spannedStall(Duration threshold) {
-        return took.compareTo(couldTake.plus(threshold)) > 0;
     }
 
     /** One line: {@code connections BOTH_DOWN, network NETTEST_REACHED, primary host REACHABLE}. */

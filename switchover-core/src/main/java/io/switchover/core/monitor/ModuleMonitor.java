@@ -7,6 +7,7 @@ import io.switchover.core.port.PingOutcome;
 import io.switchover.core.time.Cancellable;
 import io.switchover.core.time.Durations;
 import io.switchover.core.time.Scheduler;
+import io.switchover.core.time.StallWatch;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -18,7 +19,8 @@ import java.util.function.Consumer;
  * budget is reissued after the retry delay with the regular timeout; when the failures on the first
  * connection reach the maximum, the count is reset and the alternate connection is tried; when they
  * reach the maximum there too, the module is signalled down and this monitor stops. Any answer
- * resets the count and returns to the preferred connection.
+ * resets the count and returns to the preferred connection. A ping that timed out while this
+ * process itself stalled is not counted: a fresh one goes out at once.
  *
  * <p>Never decides anything beyond "the module does not answer": whether that means the module, the
  * notifier or the network is down is the primary monitor's analysis.
@@ -28,6 +30,7 @@ public final class ModuleMonitor {
     private final CoreConfig config;
     private final Scheduler scheduler;
     private final PeerLink link;
+    private final StallWatch stalls;
     private final Consumer<ModuleEvent> listener;
 
     private boolean running;
@@ -41,10 +44,15 @@ public final class ModuleMonitor {
     private Cancellable pending = Cancellable.DONE;
 
     public ModuleMonitor(
-            CoreConfig config, Scheduler scheduler, PeerLink link, Consumer<ModuleEvent> listener) {
+            CoreConfig config,
+            Scheduler scheduler,
+            PeerLink link,
+            StallWatch stalls,
+            Consumer<ModuleEvent> listener) {
         this.config = config;
         this.scheduler = scheduler;
         this.link = link;
+        this.stalls = stalls;
         this.listener = listener;
     }
 
@@ -91,19 +99,25 @@ public final class ModuleMonitor {
     private void ping() {
         int sentIn = epoch;
         Connection used = via;
+        StallWatch.Timing timing = stalls.time(config.modulePingTimeout());
         pending =
                 link.sendModulePing(
                         used,
                         config.modulePingTimeout(),
                         outcome -> {
                             if (sentIn == epoch) {
-                                onOutcome(used, outcome);
+                                onOutcome(used, outcome, timing.overran());
                             }
                         });
     }
 
-    private void onOutcome(Connection used, PingOutcome outcome) {
+    private void onOutcome(Connection used, PingOutcome outcome, boolean duringStall) {
         pending = Cancellable.DONE;
+        if (duringStall && outcome.kind() == PingOutcome.Kind.TIMEOUT) {
+            // It timed out while this process was not running: ask again, uncounted.
+            ping();
+            return;
+        }
         switch (outcome.kind()) {
             case SUCCESS -> {
                 freshCycle();
@@ -153,11 +167,13 @@ public final class ModuleMonitor {
 
     private void pingAfter(Duration delay) {
         int scheduledIn = epoch;
+        StallWatch.Timing timing = stalls.time(delay);
         pending =
                 scheduler.schedule(
                         delay,
                         () -> {
                             if (scheduledIn == epoch) {
+                                timing.overran();
                                 ping();
                             }
                         });

@@ -12,6 +12,7 @@ import io.switchover.core.port.Reachability;
 import io.switchover.core.time.Cancellable;
 import io.switchover.core.time.Clock;
 import io.switchover.core.time.Scheduler;
+import io.switchover.core.time.StallWatch;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -32,8 +33,11 @@ import java.util.function.Function;
  * </ul>
  *
  * A retry is sent only while the retry count is below {@code pingRetryMax}; at the maximum, error
- * processing starts instead. While it analyses a problem the module monitor is stopped, so that it
- * cannot trigger a switchover before the analysis is done, and liveness tracking is suspended.
+ * processing starts instead. A ping that timed out while this process itself stalled (its outcome
+ * arrived far later than its timeout allows, see {@link StallWatch}) says nothing about the peer:
+ * it is not counted, and a fresh ping goes out at once. The same holds for module pings. While it
+ * analyses a problem the module monitor is stopped, so that it cannot trigger a switchover before
+ * the analysis is done, and liveness tracking is suspended.
  *
  * <p>Never changes state and never decides to switch over: after reporting, it stays paused until
  * the state machine calls {@link #start}, {@link #suspend} or {@link #stop}.
@@ -62,6 +66,7 @@ public final class PrimaryMonitor {
     private final Scheduler scheduler;
     private final PeerLink link;
     private final NetworkDiagnosis diagnosis;
+    private final StallWatch stalls;
     private final Listener listener;
     private final ModuleMonitor moduleMonitor;
 
@@ -82,14 +87,17 @@ public final class PrimaryMonitor {
             Scheduler scheduler,
             PeerLink link,
             NetworkDiagnosis diagnosis,
+            StallWatch stalls,
             Listener listener) {
         this.config = config;
         this.clock = clock;
         this.scheduler = scheduler;
         this.link = link;
         this.diagnosis = diagnosis;
+        this.stalls = stalls;
         this.listener = listener;
-        this.moduleMonitor = new ModuleMonitor(config, scheduler, link, this::onModuleEvent);
+        this.moduleMonitor =
+                new ModuleMonitor(config, scheduler, link, stalls, this::onModuleEvent);
     }
 
     /**
@@ -150,14 +158,29 @@ public final class PrimaryMonitor {
         return new ModuleMonitorLiveness(true, gap, maxGap, requested);
     }
 
-    /** One notifier ping over the preferred connection, outside the routine (reconnecting). */
+    /**
+     * One notifier ping over the preferred connection, outside the routine (reconnecting). An
+     * outcome that arrives late enough to reveal a stall is recorded in the {@link StallWatch}.
+     */
     public Cancellable checkNotifier(Consumer<PingOutcome> outcome) {
-        return link.sendNotifierPing(preferredConnection(), config.pingTimeout(), outcome);
+        StallWatch.Timing timing = stalls.time(config.pingTimeout());
+        return link.sendNotifierPing(
+                preferredConnection(), config.pingTimeout(), timed(timing, outcome));
     }
 
     /** One module ping over the preferred connection, outside the routine (reconnecting). */
     public Cancellable checkModule(Consumer<PingOutcome> outcome) {
-        return link.sendModulePing(preferredConnection(), config.modulePingTimeout(), outcome);
+        StallWatch.Timing timing = stalls.time(config.modulePingTimeout());
+        return link.sendModulePing(
+                preferredConnection(), config.modulePingTimeout(), timed(timing, outcome));
+    }
+
+    private static Consumer<PingOutcome> timed(
+            StallWatch.Timing timing, Consumer<PingOutcome> outcome) {
+        return o -> {
+            timing.overran();
+            outcome.accept(o);
+        };
     }
 
     /** A full diagnosis, outside any analysis (e.g. to re-check before a switchover). */
@@ -195,21 +218,30 @@ public final class PrimaryMonitor {
 
     private void sendPing() {
         Connection via = preferredConnection();
+        StallWatch.Timing timing = stalls.time(config.pingTimeout());
         pending =
                 link.sendNotifierPing(
                         via,
                         config.pingTimeout(),
-                        ifCurrent(outcome -> onPingOutcome(via, outcome)));
+                        ifCurrent(outcome -> onPingOutcome(via, outcome, timing.overran())));
     }
 
-    private void onPingOutcome(Connection via, PingOutcome outcome) {
+    private void onPingOutcome(Connection via, PingOutcome outcome, boolean duringStall) {
         pending = Cancellable.DONE;
         switch (outcome.kind()) {
             case SUCCESS -> {
                 retryCount = 0;
                 scheduleNextPing();
             }
-            case TIMEOUT, REJECTED -> retryOrStartErrorProcessing(via, outcome);
+            case TIMEOUT -> {
+                if (duringStall) {
+                    // It timed out while this process was not running: ask again, uncounted.
+                    sendPing();
+                } else {
+                    retryOrStartErrorProcessing(via, outcome);
+                }
+            }
+            case REJECTED -> retryOrStartErrorProcessing(via, outcome);
             case CONNECTION_LOSS -> {
                 if (link.isConnected(Connection.MAIN)) {
                     // The auxiliary dropped, or the main blipped and recovered: carry on with the
@@ -257,16 +289,23 @@ public final class PrimaryMonitor {
             analyseAfterConfirmation(down, sent, false);
             return;
         }
+        StallWatch.Timing timing = stalls.time(config.modulePingTimeout());
         pending =
                 link.sendModulePing(
                         preferredConnection(),
                         config.modulePingTimeout(),
                         ifCurrent(
                                 outcome -> {
+                                    boolean duringStall = timing.overran();
                                     switch (outcome.kind()) {
                                         case SUCCESS ->
                                                 analyseAfterConfirmation(down, sent + 1, true);
                                         case TIMEOUT, REJECTED, CONNECTION_LOSS -> {
+                                            if (duringStall
+                                                    && outcome.kind() == PingOutcome.Kind.TIMEOUT) {
+                                                confirmModule(down, sent);
+                                                return;
+                                            }
                                             if (sent + 1 == config.moduleConfirmPings()) {
                                                 analyseAfterConfirmation(down, sent + 1, false);
                                             } else {
@@ -311,10 +350,12 @@ public final class PrimaryMonitor {
 
     private Cancellable afterDelay(Duration delay, Runnable task) {
         int scheduledIn = epoch;
+        StallWatch.Timing timing = stalls.time(delay);
         return scheduler.schedule(
                 delay,
                 () -> {
                     if (scheduledIn == epoch) {
+                        timing.overran();
                         task.run();
                     }
                 });

@@ -15,7 +15,7 @@ import io.switchover.core.time.Scheduler;
  *   backup (takes over)                         primary (hands over)
  *     ── HandoverRequest ─────────────────────►   stop accepting writes, drain replication
  *     ◄──────────────────────────── HandoverReady
- *   store generation + 1, become PRIMARY
+ *   store its next generation, become PRIMARY
  *     ── TookOver (MANUAL_SWITCHOVER) ────────►   become BACKUP (FAILED across releases)
  * </pre>
  *
@@ -73,7 +73,7 @@ final class Handover {
         Handover handover = new Handover(config, machine, scheduler, link, replication, false);
         link.send(
                 new PeerMessage.HandoverRequest(
-                        config.nodeId(), config.tieBreakPriority(), machine.generation()));
+                        config.nodeId(), config.tieBreakRank(), machine.generation()));
         return handover;
     }
 
@@ -107,7 +107,7 @@ final class Handover {
                                 link.send(
                                         new PeerMessage.HandoverReady(
                                                 config.nodeId(),
-                                                config.tieBreakPriority(),
+                                                config.tieBreakRank(),
                                                 machine.generation()));
                             } else {
                                 abort("replication could not drain");
@@ -134,7 +134,7 @@ final class Handover {
         }
         link.send(
                 new PeerMessage.HandoverAborted(
-                        config.nodeId(), config.tieBreakPriority(), machine.generation(), why));
+                        config.nodeId(), config.tieBreakRank(), machine.generation(), why));
         finish("manual switchover abandoned: " + why);
     }
 

@@ -11,6 +11,7 @@ import io.switchover.core.time.Clock;
 import io.switchover.core.time.Durations;
 import io.switchover.core.time.LateAwareTimer;
 import io.switchover.core.time.Scheduler;
+import io.switchover.core.time.StallWatch;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -27,6 +28,12 @@ import java.util.function.Consumer;
  * explanation and keeps trying. Conditions that rest on elapsed time (attempts, interval, wait) are
  * backed by a fresh diagnosis at the moment of promotion, never by an old one.
  *
+ * <p>The stall guard: time this process spent not running is no evidence against the peer. An
+ * attempt or a ping of the primary's host that timed out during a stall of this process is not
+ * counted and is repeated at once; an interval that saw a stall (its timer late, or any other
+ * evidence in the {@link StallWatch}) re-checks the notifier once before switching over; a
+ * diagnosis that spanned a stall is redone.
+ *
  * <p>A fresh instance per stay; {@link #close} makes every late callback a no-op.
  */
 final class Reconnection {
@@ -36,6 +43,7 @@ final class Reconnection {
     private final Scheduler scheduler;
     private final PrimaryMonitor monitor;
     private final StateMachine machine;
+    private final StallWatch stalls;
 
     /** Entered because the module stopped answering: attempts then ping the module itself. */
     private final boolean moduleTriggered;
@@ -45,6 +53,8 @@ final class Reconnection {
     private boolean waitingForPrimary;
     private int primaryPings;
     private String lastBlock = "";
+    private long intervalStartedNanos;
+    private long attemptSentNanos;
 
     private Cancellable deadline = Cancellable.DONE;
     private Cancellable step = Cancellable.DONE;
@@ -56,12 +66,14 @@ final class Reconnection {
             Scheduler scheduler,
             PrimaryMonitor monitor,
             StateMachine machine,
+            StallWatch stalls,
             boolean moduleTriggered) {
         this.config = config;
         this.clock = clock;
         this.scheduler = scheduler;
         this.monitor = monitor;
         this.machine = machine;
+        this.stalls = stalls;
         this.moduleTriggered = moduleTriggered;
         armInterval();
     }
@@ -108,6 +120,7 @@ final class Reconnection {
                         onAttemptOutcome(outcome);
                     }
                 };
+        attemptSentNanos = clock.nanos();
         check = moduleTriggered ? monitor.checkModule(onOutcome) : monitor.checkNotifier(onOutcome);
     }
 
@@ -126,6 +139,17 @@ final class Reconnection {
                                                     + (attempts + 1)));
             case CANCELLED -> {}
             case TIMEOUT, REJECTED, CONNECTION_LOSS -> {
+                if (outcome.kind() == PingOutcome.Kind.TIMEOUT
+                        && stalls.noticedSince(attemptSentNanos)) {
+                    machine.notice(
+                            Notice.Kind.STALL_DETECTED,
+                            "reconnect attempt "
+                                    + (attempts + 1)
+                                    + " timed out while this process stalled; not counted,"
+                                    + " trying again");
+                    attempt();
+                    return;
+                }
                 attempts++;
                 if (attempts >= config.reconnectAttempts()) {
                     promoteAfterFreshDiagnosis(
@@ -146,6 +170,7 @@ final class Reconnection {
     // ---- The reconnect interval ----
 
     private void armInterval() {
+        intervalStartedNanos = clock.nanos();
         deadline =
                 LateAwareTimer.schedule(
                         clock, scheduler, config.reconnectInterval(), this::onIntervalExpired);
@@ -165,14 +190,19 @@ final class Reconnection {
                                 + " ("
                                 + attempts
                                 + " reconnect attempts failed)");
-        if (machine.stalled(late)) {
+        boolean timerLate = machine.stalled(late);
+        if (timerLate || stalls.noticedSince(intervalStartedNanos)) {
             // The interval may have run out during this process's own stall: ask the notifier
-            // once more before concluding anything about the peer.
+            // once more before concluding anything about the peer. The timer itself may be
+            // nearly on time when the stall ended just before it was due.
             machine.notice(
                     Notice.Kind.STALL_DETECTED,
-                    "the reconnect interval timer ran "
-                            + Durations.format(late)
-                            + " late; re-checking the notifier before switching over");
+                    (timerLate
+                                    ? "the reconnect interval timer ran "
+                                            + Durations.format(late)
+                                            + " late"
+                                    : "this process stalled during the reconnect interval")
+                            + "; re-checking the notifier before switching over");
             step.cancel();
             check.cancel();
             check =
@@ -221,10 +251,16 @@ final class Reconnection {
         if (closed) {
             return;
         }
+        StallWatch.Timing timing = stalls.time(config.peerHostPingTimeout());
         check =
                 monitor.pingPrimaryHost(
                         reachability -> {
                             if (closed) {
+                                return;
+                            }
+                            if (timing.overran() && !reachability.reachable()) {
+                                // Unanswered while this process stalled: not counted.
+                                pingPrimary();
                                 return;
                             }
                             primaryPings++;
@@ -279,7 +315,7 @@ final class Reconnection {
     }
 
     private void promote(Reason reason, Diagnosis diagnosis) {
-        if (diagnosis.spannedStall(config.stallThreshold())) {
+        if (stalls.overran(diagnosis.took(), diagnosis.couldTake())) {
             machine.notice(
                     Notice.Kind.STALL_DETECTED,
                     "the diagnosis took "

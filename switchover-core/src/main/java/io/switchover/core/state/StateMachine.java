@@ -23,6 +23,7 @@ import io.switchover.core.time.Clock;
 import io.switchover.core.time.Durations;
 import io.switchover.core.time.LateAwareTimer;
 import io.switchover.core.time.Scheduler;
+import io.switchover.core.time.StallWatch;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -53,6 +54,9 @@ public final class StateMachine {
     private final CoreListener listener;
     private final PrimaryMonitor primaryMonitor;
 
+    /** The self-stall guard's memory, shared by everything that times something. */
+    private final StallWatch stalls;
+
     private State state = State.STARTING;
     private String explanation = "not started";
     private Transition lastTransition;
@@ -60,11 +64,14 @@ public final class StateMachine {
     private long generation;
     private long peerGeneration;
     private boolean started;
-    private boolean misconfiguredPeerSeen;
+
+    /** Why the peer cannot be paired with (same id, same rank); null while it seems fine. */
+    private String peerMisconfiguration;
 
     private Cancellable startupTimer = Cancellable.DONE;
     private Cancellable helloTimer = Cancellable.DONE;
     private Cancellable pollTimer = Cancellable.DONE;
+    private Cancellable announceTimer = Cancellable.DONE;
     private Reconnection reconnection;
     private Handover handover;
 
@@ -92,9 +99,10 @@ public final class StateMachine {
         this.listener = Objects.requireNonNull(listener, "listener");
         NetworkDiagnosis diagnosis =
                 new NetworkDiagnosis(config, clock, link, ports.networkProbe());
+        this.stalls = new StallWatch(clock, config.stallThreshold());
         this.primaryMonitor =
                 new PrimaryMonitor(
-                        config, clock, scheduler, link, diagnosis, this::onProblemAnalysed);
+                        config, clock, scheduler, link, diagnosis, stalls, this::onProblemAnalysed);
     }
 
     // ---- Queries ----
@@ -147,15 +155,18 @@ public final class StateMachine {
         if (!started || state == State.STOPPED) {
             return;
         }
-        if (message.nodeId().equals(config.nodeId())) {
-            misconfiguredPeerSeen = true;
-            notice(
-                    Notice.Kind.PEER_MISCONFIGURED,
-                    "the peer uses this node's id '"
-                            + config.nodeId()
-                            + "'; both nodes need a distinct node.id, ignoring its messages");
+        Optional<String> misconfigured = misconfiguration(message);
+        if (misconfigured.isPresent()) {
+            // Said once per misconfiguration, not on every hello of a peer that repeats them.
+            if (!misconfigured.get().equals(peerMisconfiguration)) {
+                peerMisconfiguration = misconfigured.get();
+                notice(
+                        Notice.Kind.PEER_MISCONFIGURED,
+                        peerMisconfiguration + ", ignoring its messages");
+            }
             return;
         }
+        peerMisconfiguration = null;
         peerGeneration = Math.max(peerGeneration, message.generation());
         if (message instanceof Hello hello) {
             peerRole = hello.role();
@@ -171,6 +182,28 @@ public final class StateMachine {
                 handover.abortedByPeer(aborted.nodeId(), aborted.why());
             }
         }
+    }
+
+    /**
+     * A peer this node cannot be paired with: without distinct ids and distinct tie-break ranks,
+     * neither the tie-break nor the generations can tell the two nodes apart.
+     */
+    private Optional<String> misconfiguration(PeerMessage message) {
+        if (message.nodeId().equals(config.nodeId())) {
+            return Optional.of(
+                    "the peer uses this node's id '"
+                            + config.nodeId()
+                            + "'; both nodes need a distinct node.id");
+        }
+        if (!TieBreak.distinct(config.tieBreakRank(), message.tieBreakRank())) {
+            return Optional.of(
+                    "the peer '"
+                            + message.nodeId()
+                            + "' also has tie-break rank "
+                            + config.tieBreakRank()
+                            + "; one node needs node.tie-break-rank 0 and the other 1");
+        }
+        return Optional.empty();
     }
 
     /**
@@ -194,17 +227,19 @@ public final class StateMachine {
         return CommandResult.accepted("asked the primary to drain replication and hand over");
     }
 
+    /**
+     * Why a manual switchover cannot start now, if it cannot. RECONNECTING is allowed while a
+     * connection to the peer exists (e.g. the module stopped answering and the isolation guard
+     * holds the automatic switchover back): the backup promotes only once the primary confirmed
+     * that it stopped writes and drained, so a primary that cannot be reached just lets the
+     * handover time out.
+     */
     private Optional<String> manualSwitchoverRefusal() {
         switch (state) {
             case STARTING, FAILED, STOPPED -> {
                 return Optional.of("no peer: this node is " + state);
             }
-            case RECONNECTING -> {
-                return Optional.of(
-                        "the primary cannot be reached, and a controlled switchover needs it;"
-                                + " the automatic switchover is armed");
-            }
-            case PRIMARY, BACKUP, UPGRADE_HIGHER, UPGRADE_LOWER -> {}
+            case PRIMARY, BACKUP, RECONNECTING, UPGRADE_HIGHER, UPGRADE_LOWER -> {}
         }
         if (handover != null) {
             return Optional.of("switchover already in progress");
@@ -217,7 +252,7 @@ public final class StateMachine {
                     "no peer: no backup has announced itself"
                             + (peerRole == null ? "" : " (the peer is " + peerRole + ")"));
         }
-        if (state == State.BACKUP && !replication.isInSync()) {
+        if (state.automaticSwitchoverArmed() && !replication.isInSync()) {
             return Optional.of("peer not in sync: this backup has not caught up with the primary");
         }
         return Optional.empty();
@@ -242,6 +277,8 @@ public final class StateMachine {
     // ---- Startup ----
 
     private void beginStartup() {
+        // What the peer said before (e.g. before this node failed and was rejoined) is stale.
+        peerRole = null;
         explanation =
                 "looking for the peer (startup window "
                         + Durations.format(config.startupWindow())
@@ -253,42 +290,59 @@ public final class StateMachine {
     private void sendHelloWhileStarting() {
         if (state == State.STARTING) {
             sendHello();
-            helloTimer = scheduler.schedule(config.pingDelay(), this::sendHelloWhileStarting);
+            StallWatch.Timing timing = stalls.time(config.pingDelay());
+            helloTimer =
+                    scheduler.schedule(
+                            config.pingDelay(),
+                            () -> {
+                                timing.overran();
+                                sendHelloWhileStarting();
+                            });
         }
     }
 
     private void armStartupWindow(Duration window) {
+        long armedNanos = clock.nanos();
         startupTimer =
-                LateAwareTimer.schedule(clock, scheduler, window, this::onStartupWindowExpired);
+                LateAwareTimer.schedule(
+                        clock, scheduler, window, late -> onStartupWindowExpired(late, armedNanos));
     }
 
-    private void onStartupWindowExpired(Duration late) {
+    private void onStartupWindowExpired(Duration late, long armedNanos) {
         if (state != State.STARTING) {
             return;
         }
-        if (stalled(late)) {
+        boolean timerLate = stalled(late);
+        if (timerLate || stalls.noticedSince(armedNanos)) {
             notice(
                     Notice.Kind.STALL_DETECTED,
-                    "the startup window timer ran "
-                            + Durations.format(late)
-                            + " late; asking the peer again before the fail-safe promotion");
+                    (timerLate
+                                    ? "the startup window timer ran "
+                                            + Durations.format(late)
+                                            + " late"
+                                    : "this process stalled during the startup window")
+                            + "; asking the peer again before the fail-safe promotion");
             sendHello();
             armStartupWindow(config.pingTimeout());
             return;
         }
-        if (misconfiguredPeerSeen) {
+        if (peerMisconfiguration != null) {
             notice(
                     Notice.Kind.PEER_MISCONFIGURED,
-                    "not promoting: a peer with this node's id answered; fix node.id");
+                    "not promoting: a misconfigured peer answered (" + peerMisconfiguration + ")");
             armStartupWindow(config.startupWindow());
             return;
         }
         boolean connected =
                 link.isConnected(Connection.MAIN) || link.isConnected(Connection.AUXILIARY);
         String detail =
-                connected
-                        ? "connected to the peer, but it did not identify itself within "
-                        : "could not contact the peer within ";
+                peerRole == State.PRIMARY
+                        ? "the peer stayed primary with an older generation than this node's "
+                                + generation
+                                + " and did not step down within "
+                        : connected
+                                ? "connected to the peer, but it did not identify itself within "
+                                : "could not contact the peer within ";
         Reason reason =
                 Reason.of(
                         Cause.PEER_NOT_CONTACTED,
@@ -316,21 +370,39 @@ public final class StateMachine {
 
     private void onHelloWhileStarting(Hello hello) {
         switch (hello.role()) {
-            case PRIMARY -> becomeBackupOf(hello);
+            case PRIMARY -> {
+                if (hello.generation() < generation) {
+                    // This node's history is newer: the peer missed a promotion while the two
+                    // were apart and is a stale primary. Following it would overwrite what this
+                    // node wrote since; it steps down on this node's hello instead.
+                    explanation =
+                            "the peer '"
+                                    + hello.nodeId()
+                                    + "' announces itself primary with generation "
+                                    + hello.generation()
+                                    + ", older than this node's "
+                                    + generation
+                                    + "; waiting for it to step down";
+                    sendHello();
+                } else {
+                    becomeBackupOf(hello);
+                }
+            }
             case STARTING -> {
                 boolean wins =
-                        TieBreak.localWins(
-                                config.tieBreakPriority(),
-                                config.nodeId(),
-                                hello.tieBreakPriority(),
-                                hello.nodeId());
+                        TieBreak.localFirst(
+                                generation,
+                                config.tieBreakRank(),
+                                hello.generation(),
+                                hello.tieBreakRank());
                 String why =
                         "both nodes starting; "
                                 + TieBreak.explain(
-                                        config.tieBreakPriority(),
-                                        config.nodeId(),
-                                        hello.tieBreakPriority(),
-                                        hello.nodeId());
+                                        generation,
+                                        config.tieBreakRank(),
+                                        hello.nodeId(),
+                                        hello.generation(),
+                                        hello.tieBreakRank());
                 if (wins) {
                     if (!promote(Reason.of(Cause.TIE_BREAK_WON, why))) {
                         armStartupWindow(config.startupWindow());
@@ -383,10 +455,34 @@ public final class StateMachine {
 
     private void onHelloWhilePrimary(Hello hello) {
         switch (hello.role()) {
-            case STARTING -> sendHello();
+            case STARTING -> {
+                if (hello.generation() > generation) {
+                    supersededBy(hello);
+                }
+                sendHello();
+            }
             case PRIMARY -> contest(hello, Cause.SPLIT_BRAIN_LOST, "two primaries met");
             default -> {}
         }
+    }
+
+    /**
+     * A starting peer holds a newer generation than this primary: it was promoted while the two
+     * were apart (this node hung or was cut off), served, and has now restarted. Its history is the
+     * newer one, as when two primaries meet, so this node steps down and keeps aside what it wrote
+     * meanwhile; the peer then becomes primary.
+     */
+    private void supersededBy(Hello starting) {
+        String detail =
+                "the peer '"
+                        + starting.nodeId()
+                        + "' is starting with generation "
+                        + starting.generation()
+                        + ", newer than this primary's "
+                        + generation
+                        + ": it took over while the two were apart; stepping down";
+        replication.keepAsideDivergentWrites(generation, detail);
+        moveTo(State.FAILED, Reason.of(Cause.SPLIT_BRAIN_LOST, detail));
     }
 
     private void onTookOver(TookOver tookOver) {
@@ -434,13 +530,8 @@ public final class StateMachine {
                         + ", this node generation "
                         + generation;
         boolean keep =
-                TieBreak.localKeepsPrimary(
-                        generation,
-                        config.tieBreakPriority(),
-                        config.nodeId(),
-                        peer.generation(),
-                        peer.tieBreakPriority(),
-                        peer.nodeId());
+                TieBreak.localFirst(
+                        generation, config.tieBreakRank(), peer.generation(), peer.tieBreakRank());
         if (keep) {
             notice(Notice.Kind.SPLIT_BRAIN_WON, detail + "; this node stays primary");
             sendHello();
@@ -467,13 +558,20 @@ public final class StateMachine {
                 adoptGeneration(hello.generation());
                 State role = backupRoleFor(hello.release());
                 if (state == State.RECONNECTING) {
-                    // Entering BACKUP requests the re-synchronisation.
+                    if (!newIncarnation) {
+                        // The primary's routine announcement proves its daemon runs, not that its
+                        // notifier answers pings or that the module does: the reconnect attempts
+                        // find that out.
+                        return;
+                    }
+                    // A new primacy (the primary restarted, or was replaced): entering BACKUP
+                    // requests the re-synchronisation.
                     returnToBackup(
                             Reason.of(
                                     Cause.RECONNECTED,
                                     "the peer '"
                                             + hello.nodeId()
-                                            + "' announced itself primary, generation "
+                                            + "' announced itself primary with a new generation, "
                                             + hello.generation()));
                 } else if (newIncarnation && state == State.BACKUP && role == State.BACKUP) {
                     replication.resynchronise(
@@ -501,11 +599,11 @@ public final class StateMachine {
 
     private void onHandoverReady(PeerMessage.HandoverReady ready) {
         boolean askedHere = handover != null && !handover.handingOver();
-        if (!state.isBackup() || state == State.RECONNECTING) {
+        if (!state.isBackup()) {
             sendHandoverAborted("'" + config.nodeId() + "' cannot take over from " + state);
             return;
         }
-        if (state == State.BACKUP && !replication.isInSync()) {
+        if (state.automaticSwitchoverArmed() && !replication.isInSync()) {
             String why = "peer not in sync: the backup '" + config.nodeId() + "' has not caught up";
             if (handover != null) {
                 handover.abort(why);
@@ -531,7 +629,7 @@ public final class StateMachine {
     private void sendHandoverAborted(String why) {
         link.send(
                 new PeerMessage.HandoverAborted(
-                        config.nodeId(), config.tieBreakPriority(), generation, why));
+                        config.nodeId(), config.tieBreakRank(), generation, why));
     }
 
     /** Called by the handover when it ends without a switchover. */
@@ -565,6 +663,7 @@ public final class StateMachine {
                         scheduler,
                         primaryMonitor,
                         this,
+                        stalls,
                         cause == Cause.MODULE_PING_FAILED);
         reconnection.act(verdict);
     }
@@ -620,18 +719,20 @@ public final class StateMachine {
         listener.onNotice(new Notice(kind, detail, clock.nanos()));
     }
 
+    /** Whether a timer that ran {@code late} reveals a stall of this process (then remembered). */
     boolean stalled(Duration late) {
-        return late.compareTo(config.stallThreshold()) > 0;
+        return stalls.late(late);
     }
 
     // ---- Transitions ----
 
     /**
-     * Stores the next generation, then becomes primary. The generation is durable before this node
-     * acts as primary; if it cannot be stored, the node does not promote.
+     * Stores the next generation of this node's class ({@link Generations}), then becomes primary.
+     * The generation is durable before this node acts as primary; if it cannot be stored, the node
+     * does not promote.
      */
     private boolean promote(Reason reason) {
-        long next = Math.max(generation, peerGeneration) + 1;
+        long next = Generations.next(config.tieBreakRank(), generation, peerGeneration);
         if (!stored(next, Notice.Kind.PROMOTION_FAILED, "not acting as primary for " + reason)) {
             return false;
         }
@@ -639,7 +740,7 @@ public final class StateMachine {
         generation = next;
         moveTo(State.PRIMARY, reason);
         if (from.isBackup()) {
-            link.send(new TookOver(config.nodeId(), config.tieBreakPriority(), generation, reason));
+            link.send(new TookOver(config.nodeId(), config.tieBreakRank(), generation, reason));
         }
         sendHello();
         return true;
@@ -690,7 +791,10 @@ public final class StateMachine {
     }
 
     private void leave(State from, State to) {
-        if (handover != null) {
+        boolean stillBackup = from.automaticSwitchoverArmed() && to.automaticSwitchoverArmed();
+        if (handover != null && !stillBackup) {
+            // Between BACKUP and RECONNECTING this node can still take over when the primary
+            // is ready; any other change of role ends its side of the handover.
             Handover abandoned = handover;
             handover = null;
             abandoned.abandon("'" + config.nodeId() + "' moved from " + from + " to " + to);
@@ -698,6 +802,9 @@ public final class StateMachine {
         if (from == State.STARTING) {
             startupTimer.cancel();
             helloTimer.cancel();
+        }
+        if (from == State.PRIMARY) {
+            announceTimer.cancel();
         }
         if (from == State.RECONNECTING && reconnection != null) {
             reconnection.close();
@@ -721,15 +828,32 @@ public final class StateMachine {
             case RECONNECTING -> primaryMonitor.suspend();
             case UPGRADE_HIGHER, UPGRADE_LOWER -> sendHello();
             case STARTING -> beginStartup();
-            case PRIMARY, FAILED, STOPPED -> {
+            case PRIMARY -> announceWhilePrimary();
+            case FAILED, STOPPED -> {
                 // Nothing runs in these roles inside the core; leave() stopped the monitors.
             }
         }
     }
 
+    /**
+     * A primary announces itself every {@code pingDelay}. Connection events are not enough: after a
+     * silent partition (no reset, connections never reported down) a backup that took over and the
+     * old primary would otherwise never learn of each other, and the split brain would last.
+     */
+    private void announceWhilePrimary() {
+        announceTimer =
+                scheduler.schedule(
+                        config.pingDelay(),
+                        () -> {
+                            if (state == State.PRIMARY) {
+                                sendHello();
+                                announceWhilePrimary();
+                            }
+                        });
+    }
+
     private void sendHello() {
-        link.send(
-                new Hello(config.nodeId(), config.tieBreakPriority(), state, release, generation));
+        link.send(new Hello(config.nodeId(), config.tieBreakRank(), state, release, generation));
     }
 
     private CommandResult refuse(String reason) {

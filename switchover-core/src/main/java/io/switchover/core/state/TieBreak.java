@@ -1,63 +1,59 @@
 package io.switchover.core.state;
 
 /**
- * The configured, deterministic order between the two nodes: higher {@code tieBreakPriority} first,
- * then the lexicographically lower node id. Both nodes evaluate the same order over the same pair
- * of values, so exactly one of them wins. The only place this order is defined.
+ * The one order between the two nodes, used whenever both could lead: two nodes starting together,
+ * and two primaries that meet. The node with the higher generation comes first, because its history
+ * is the newer one (the other node missed a promotion); between equal generations, the node with
+ * the configured tie-break rank 0. Both nodes evaluate the same order over the same values, so
+ * exactly one comes first, provided their ranks differ (0 and 1); the state machine refuses a peer
+ * with the same rank. {@link Generations} makes two primaries' generations differ anyway, so
+ * between primaries the rank never has to decide.
  */
 public final class TieBreak {
 
     private TieBreak() {}
 
-    /**
-     * Whether this node wins the tie-break against the peer.
-     *
-     * @throws IllegalArgumentException if both nodes have the same id: no order can separate them
-     */
-    public static boolean localWins(
-            int localPriority, String localId, int peerPriority, String peerId) {
-        if (localId.equals(peerId)) {
-            throw new IllegalArgumentException("both nodes are named '" + localId + "'");
-        }
-        if (localPriority != peerPriority) {
-            return localPriority > peerPriority;
-        }
-        return localId.compareTo(peerId) < 0;
+    /** Whether a peer announcing {@code peerRank} can be ordered against this node at all. */
+    public static boolean distinct(int localRank, int peerRank) {
+        return localRank != peerRank;
     }
 
     /**
-     * Whether this primary keeps the role when it meets another primary: the higher generation
-     * stays, equal generations fall back to {@link #localWins}.
+     * Whether this node comes first: the higher generation, then the lower rank.
+     *
+     * @throws IllegalArgumentException if generations and ranks are both equal: nothing orders the
+     *     two nodes
      */
-    public static boolean localKeepsPrimary(
-            long localGeneration,
-            int localPriority,
-            String localId,
-            long peerGeneration,
-            int peerPriority,
-            String peerId) {
+    public static boolean localFirst(
+            long localGeneration, int localRank, long peerGeneration, int peerRank) {
         if (localGeneration != peerGeneration) {
             return localGeneration > peerGeneration;
         }
-        return localWins(localPriority, localId, peerPriority, peerId);
+        if (!distinct(localRank, peerRank)) {
+            throw new IllegalArgumentException("both nodes have tie-break rank " + localRank);
+        }
+        return localRank < peerRank;
     }
 
-    /** Explains an outcome of {@link #localWins} for a transition reason. */
-    static String explain(int localPriority, String localId, int peerPriority, String peerId) {
-        if (localPriority != peerPriority) {
-            return "tie-break priority "
-                    + localPriority
+    /** Explains an outcome of {@link #localFirst} for a transition reason. */
+    static String explain(
+            long localGeneration, int localRank, String peerId, long peerGeneration, int peerRank) {
+        if (localGeneration != peerGeneration) {
+            return "generation "
+                    + localGeneration
                     + " vs "
-                    + peerPriority
+                    + peerGeneration
                     + " for '"
                     + peerId
                     + "'";
         }
-        return "equal tie-break priority "
-                + localPriority
-                + ", node id '"
-                + localId
-                + "' vs '"
+        return "equal generation "
+                + localGeneration
+                + ", tie-break rank "
+                + localRank
+                + " vs "
+                + peerRank
+                + " for '"
                 + peerId
                 + "'";
     }

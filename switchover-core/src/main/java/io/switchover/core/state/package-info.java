@@ -4,7 +4,8 @@
  * daemon and records each {@link io.switchover.core.state.Transition} with its {@link
  * io.switchover.core.state.Reason}; {@code Reconnection} holds the four switchover conditions and
  * the isolation guard; {@link io.switchover.core.state.TieBreak} is the one order between the two
- * nodes.
+ * nodes, and {@link io.switchover.core.state.Generations} the one rule for the generation a
+ * promotion takes.
  *
  * <p>What does not live here: pinging and analysing (package {@code monitor}), deciding where a
  * problem is (package {@code diagnosis}), and any I/O (the ports).

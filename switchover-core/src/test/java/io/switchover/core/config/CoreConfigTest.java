@@ -66,7 +66,8 @@ class CoreConfigTest {
         return Stream.of(
                 bad("node.id", b -> b.nodeId(""), "''", "non-empty"),
                 bad("node.id", b -> b.nodeId(" a"), "' a'", "surrounding spaces"),
-                bad("node.tie-break-priority", b -> b.tieBreakPriority(-1), "-1", "0 and 1000000"),
+                bad("node.tie-break-rank", b -> b.tieBreakRank(-1), "-1", "0 and 1"),
+                bad("node.tie-break-rank", b -> b.tieBreakRank(2), "2", "0 and 1"),
                 bad("peer.host", b -> b.peerHost(" "), "' '", "non-empty"),
                 bad(
                         "peer.host-ping-timeout",
@@ -227,7 +228,7 @@ class CoreConfigTest {
                 DEFAULTS.toBuilder()
                         .gatewayPingEnabled(true)
                         .netTestAddresses(List.of("192.0.2.1"))
-                        .tieBreakPriority(7)
+                        .tieBreakRank(1)
                         .build();
         assertThat(custom.toBuilder().build()).isEqualTo(custom);
     }

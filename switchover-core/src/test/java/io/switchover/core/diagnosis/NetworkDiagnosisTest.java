@@ -9,6 +9,7 @@ import io.switchover.core.testing.FakeNetworkProbe;
 import io.switchover.core.testing.SimulatedPeerLink;
 import io.switchover.core.testing.VirtualTime;
 import io.switchover.core.time.Cancellable;
+import io.switchover.core.time.StallWatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -191,7 +192,8 @@ class NetworkDiagnosisTest {
         // Two NetTest pings of 1 s one after the other, the 1 s host ping alongside.
         assertThat(d.couldTake()).isEqualTo(Duration.ofSeconds(2));
         assertThat(d.took()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(d.spannedStall(Duration.ofMillis(1))).isFalse();
+        assertThat(new StallWatch(time, Duration.ofMillis(1)).overran(d.took(), d.couldTake()))
+                .isFalse();
     }
 
     @Test
@@ -209,7 +211,10 @@ class NetworkDiagnosisTest {
                 .satisfies(
                         d -> {
                             assertThat(d.took()).isEqualTo(Duration.ofSeconds(20));
-                            assertThat(d.spannedStall(CoreConfig.DEFAULT_STALL_THRESHOLD)).isTrue();
+                            assertThat(
+                                            new StallWatch(time, CoreConfig.DEFAULT_STALL_THRESHOLD)
+                                                    .overran(d.took(), d.couldTake()))
+                                    .isTrue();
                         });
     }
 

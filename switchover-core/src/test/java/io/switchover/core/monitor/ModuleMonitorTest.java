@@ -12,6 +12,7 @@ import io.switchover.core.testing.SimulatedPeerLink;
 import io.switchover.core.testing.SimulatedPeerLink.Behaviour;
 import io.switchover.core.testing.SimulatedPeerLink.SentPing;
 import io.switchover.core.testing.VirtualTime;
+import io.switchover.core.time.StallWatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,7 @@ class ModuleMonitorTest {
                 config,
                 time,
                 link,
+                new StallWatch(time, config.stallThreshold()),
                 e -> {
                     events.add(e);
                     eventTimes.add(time.elapsed());
@@ -213,5 +215,22 @@ class ModuleMonitorTest {
 
         assertThat(downs()).hasSize(1);
         assertThat(eventTimes.get(eventTimes.size() - 1)).isEqualTo(Duration.ofMillis(950));
+    }
+
+    @Test
+    void ping_timedOutWhileThisProcessStalled_notCountedAsAFailure() {
+        link.module(Behaviour.HANG);
+        ModuleMonitor monitor = monitor(defaults());
+        monitor.start();
+        time.advance(Duration.ofMillis(500));
+
+        link.module(Behaviour.ANSWER);
+        time.stall(Duration.ofSeconds(60));
+        time.advance(Duration.ofSeconds(1));
+
+        assertThat(events).noneMatch(ModuleEvent.Failed.class::isInstance);
+        assertThat(events).anyMatch(ModuleEvent.Answered.class::isInstance);
+        assertThat(link.sent(SimulatedPeerLink.PingKind.MODULE)).hasSize(2);
+        assertThat(monitor.isRunning()).isTrue();
     }
 }

@@ -19,6 +19,7 @@ import io.switchover.core.testing.SimulatedPeerLink;
 import io.switchover.core.testing.SimulatedPeerLink.Behaviour;
 import io.switchover.core.testing.SimulatedPeerLink.SentPing;
 import io.switchover.core.testing.VirtualTime;
+import io.switchover.core.time.StallWatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +59,7 @@ class PrimaryMonitorTest {
                 time,
                 link,
                 new NetworkDiagnosis(config, time, link, probe),
+                new StallWatch(time, config.stallThreshold()),
                 (problem, verdict) -> analysed.add(new Analysed(problem, verdict, time.elapsed())));
     }
 
@@ -440,5 +442,38 @@ class PrimaryMonitorTest {
         assertThat(notifierPings())
                 .singleElement()
                 .satisfies(p -> assertThat(p.via()).isEqualTo(AUXILIARY));
+    }
+
+    // ---- Self-stall guard ----
+
+    @Test
+    void sendPing_timedOutWhileThisProcessStalledWithNoRetries_notCountedAndAskedAgain() {
+        // With no retries, one ping timing out during this process's own stall used to start
+        // error processing: the peer was never given a fair chance to answer.
+        CoreConfig config = config().toBuilder().pingRetryMax(0).build();
+        link.notifier(Behaviour.HANG);
+        PrimaryMonitor monitor = monitor(config);
+        monitor.start();
+        time.advance(s(2.5));
+        assertThat(notifierPings()).hasSize(1);
+
+        link.notifier(Behaviour.ANSWER);
+        time.stall(Duration.ofSeconds(30));
+        time.advance(s(1));
+
+        assertThat(analysed).isEmpty();
+        assertThat(notifierPings()).hasSize(2);
+        assertThat(monitor.moduleMonitorRunning()).isTrue();
+    }
+
+    @Test
+    void sendPing_timedOutOnTimeWithNoRetries_startsErrorProcessing() {
+        CoreConfig config = config().toBuilder().pingRetryMax(0).build();
+        link.notifier(Behaviour.HANG);
+        monitor(config).start();
+
+        time.advance(s(7.5));
+
+        assertThat(analysed).singleElement();
     }
 }

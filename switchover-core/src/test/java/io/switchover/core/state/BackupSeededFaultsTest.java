@@ -94,8 +94,9 @@ class BackupSeededFaultsTest {
                                 "isolated at %s, promoted: %s; notices %s",
                                 isolatedAt, h.transitions(), h.listener.notices)
                         .isLessThan(lastPromotionAllowed);
-                assertThat(t.generation()).isEqualTo(6);
-                assertThat(h.store.writes()).contains(6L);
+                // The next generation of this node's class (rank 1: odd) above the primary's 5.
+                assertThat(t.generation()).isEqualTo(7);
+                assertThat(h.store.writes()).contains(7L);
             }
         }
         if (!faulty && !isolated) {

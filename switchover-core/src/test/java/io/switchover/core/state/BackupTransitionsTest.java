@@ -40,7 +40,8 @@ class BackupTransitionsTest {
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
-    void silentHang_reconnectAttemptsExhausted_switchesOverWithGenerationPlusOne(long seed) {
+    void silentHang_reconnectAttemptsExhausted_switchesOverWithTheNextGenerationOfItsClass(
+            long seed) {
         CoreHarness h = backup(seed);
         h.link.notifier(Behaviour.HANG).module(Behaviour.HANG);
 
@@ -61,11 +62,12 @@ class BackupTransitionsTest {
         assertThat(h.lastReason().detail())
                 .isEqualTo("5 reconnect attempts failed, every 2s; last timed out after 5s");
         assertThat(h.last().isAutomaticSwitchover()).isTrue();
-        assertThat(h.machine.generation()).isEqualTo(4);
+        // Rank 1 takes odd generations: the next one above the primary's 3 is 5.
+        assertThat(h.machine.generation()).isEqualTo(5);
         assertThat(h.link.messages())
                 .filteredOn(PeerMessage.TookOver.class::isInstance)
                 .singleElement()
-                .satisfies(m -> assertThat(m.generation()).isEqualTo(4));
+                .satisfies(m -> assertThat(m.generation()).isEqualTo(5));
     }
 
     @Test
@@ -441,5 +443,88 @@ class BackupTransitionsTest {
         assertThat(h.path()).endsWith("BACKUP->STOPPED:SHUTDOWN");
         assertThat(h.link.outstanding()).isZero();
         assertThat(h.link.sent()).hasSize(sent);
+    }
+
+    // ---- The primary's routine announcement ----
+
+    @Test
+    void reconnecting_forTheModule_routineAnnouncementOfThePrimaryDoesNotEndIt() {
+        // The primary's daemon announces itself every ping delay; that says nothing about the
+        // module. Ending the reconnection on it made the backup bounce between BACKUP and
+        // RECONNECTING, re-synchronising every time, while the module stayed down.
+        CoreHarness h = backup(24, CoreHarness.config().netTestAddresses(List.of(NETTEST)).build());
+        h.link.module(Behaviour.HANG);
+        h.runUntil(State.RECONNECTING, Duration.ofMinutes(2));
+
+        h.machine.onPeerMessage(hello(State.PRIMARY, 3));
+        h.time.advance(s(30));
+
+        assertThat(h.machine.state()).isEqualTo(State.RECONNECTING);
+        assertThat(h.replication.resyncs).hasSize(1);
+    }
+
+    @Test
+    void reconnecting_primaryAnnouncesTheSameGeneration_reconnectAttemptsDecide() {
+        CoreHarness h = backup(25);
+        h.link.notifier(Behaviour.HANG);
+        h.runUntil(State.RECONNECTING, Duration.ofMinutes(1));
+
+        h.machine.onPeerMessage(hello(State.PRIMARY, 3));
+        assertThat(h.machine.state()).isEqualTo(State.RECONNECTING);
+
+        h.link.notifier(Behaviour.ANSWER);
+        h.runUntil(State.BACKUP, Duration.ofSeconds(10));
+        assertThat(h.lastReason().detail()).startsWith("the notifier answered reconnect attempt");
+    }
+
+    // ---- Self-stall guard: evidence beyond the expiring timer ----
+
+    @Test
+    void reconnectInterval_stallEndedJustBeforeTheDeadline_reChecksTheNotifierAndStaysBackup() {
+        // The interval timer itself runs only 4.9 s late (under the 5 s threshold), but the
+        // process was frozen for 11.9 s of the 20 s interval: an attempt's ping, due long before,
+        // shows it. The interval may not count time this process did not run.
+        CoreHarness h =
+                backup(
+                        26,
+                        CoreHarness.config()
+                                .reconnectAttempts(1000)
+                                .reconnectInterval(s(20))
+                                .build());
+        h.link.notifier(Behaviour.HANG);
+        h.runUntil(State.RECONNECTING, Duration.ofMinutes(1));
+        h.time.advance(s(13));
+
+        h.link.notifier(Behaviour.ANSWER);
+        h.time.stall(s(11.9));
+        h.time.advance(s(1));
+
+        assertThat(h.machine.state()).isEqualTo(State.BACKUP);
+        assertThat(h.path()).noneMatch(p -> p.contains("->PRIMARY"));
+        assertThat(h.listener.notices(Notice.Kind.STALL_DETECTED)).isNotEmpty();
+    }
+
+    @Test
+    void reconnectAttempt_timedOutWhileThisProcessStalled_notCounted() {
+        // One attempt allowed: an attempt that timed out during this process's own stall would
+        // otherwise switch over from a primary that answers again.
+        CoreHarness h = backup(27, CoreHarness.config().reconnectAttempts(1).build());
+        h.link.notifier(Behaviour.HANG);
+        h.runUntil(State.RECONNECTING, Duration.ofMinutes(1));
+        h.time.advance(s(2.5));
+
+        h.link.notifier(Behaviour.ANSWER);
+        h.time.stall(s(30));
+        h.time.advance(s(1));
+
+        assertThat(h.machine.state()).isEqualTo(State.BACKUP);
+        assertThat(h.listener.notices(Notice.Kind.STALL_DETECTED))
+                .first()
+                .satisfies(
+                        n ->
+                                assertThat(n.detail())
+                                        .isEqualTo(
+                                                "reconnect attempt 1 timed out while this process"
+                                                        + " stalled; not counted, trying again"));
     }
 }

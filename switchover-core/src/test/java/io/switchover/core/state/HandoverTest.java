@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchover.core.config.CoreConfig;
 import io.switchover.core.port.Release;
-import io.switchover.core.state.Reason.Cause;
 import io.switchover.core.testing.CoreHarness;
 import io.switchover.core.testing.SimulatedPeerLink.Behaviour;
 import io.switchover.core.testing.VirtualTime;
@@ -17,6 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Manual (controlled) switchover between two cores joined by a simulated link. */
 class HandoverTest {
 
+    private static final String NETTEST = "203.0.113.7";
+
     private final VirtualTime time = VirtualTime.withSeed(77);
 
     /** Primary, generation 1. */
@@ -26,14 +27,12 @@ class HandoverTest {
     private CoreHarness b;
 
     private void pair(Release backupRelease) {
-        a =
-                new CoreHarness(
-                        time,
-                        CoreConfig.builder(CoreHarness.PEER, "10.0.0.2").build(),
-                        CoreHarness.RELEASE,
-                        0,
-                        List.of());
-        b = new CoreHarness(time, CoreHarness.config().build(), backupRelease, 0, List.of());
+        pair(CoreHarness.peerConfig().build(), CoreHarness.config().build(), backupRelease);
+    }
+
+    private void pair(CoreConfig primaryConfig, CoreConfig backupConfig, Release backupRelease) {
+        a = new CoreHarness(time, primaryConfig, CoreHarness.RELEASE, 0, List.of());
+        b = new CoreHarness(time, backupConfig, backupRelease, 0, List.of());
         a.link.deliverTo(b.machine::onPeerMessage);
         b.link.deliverTo(a.machine::onPeerMessage);
         a.link.bothConnected(false);
@@ -61,8 +60,9 @@ class HandoverTest {
         assertThat(result).isInstanceOf(CommandResult.Accepted.class);
         assertThat(b.path()).endsWith("BACKUP->PRIMARY:MANUAL_SWITCHOVER");
         assertThat(a.path()).endsWith("PRIMARY->BACKUP:MANUAL_SWITCHOVER");
-        assertThat(b.machine.generation()).isEqualTo(2);
-        assertThat(a.machine.generation()).isEqualTo(2);
+        // node-a (rank 0) is primary with 2; node-b (rank 1) takes the next odd generation.
+        assertThat(b.machine.generation()).isEqualTo(3);
+        assertThat(a.machine.generation()).isEqualTo(3);
         assertThat(b.lastReason().detail())
                 .isEqualTo(
                         (where.equals("backup")
@@ -70,7 +70,7 @@ class HandoverTest {
                                         : "requested on the primary 'node-a'")
                                 + "; the primary stopped writes and drained replication");
         assertThat(a.lastReason().detail())
-                .isEqualTo("handed over to 'node-b', generation 2 (replication drained)");
+                .isEqualTo("handed over to 'node-b', generation 3 (replication drained)");
         // Writes stopped and drained before the backup promoted; nothing kept aside or resumed.
         assertThat(a.replication.writeGate).containsExactly("stop", "drain", "drained");
         assertThat(a.replication.keptAside).isEmpty();
@@ -218,37 +218,99 @@ class HandoverTest {
     }
 
     @Test
-    void manualSwitchover_reconnecting_refusedBecauseThePrimaryIsUnreachable() {
+    void manualSwitchover_reconnectingWithoutAnyConnection_refusedNoPeer() {
         CoreHarness h = new CoreHarness(5, CoreHarness.config().build()).startAsBackupOf(1);
         h.link.notifier(Behaviour.HANG);
         h.runUntil(State.RECONNECTING, Duration.ofMinutes(1));
+        h.link.bothConnected(false);
 
         CommandResult result = h.machine.manualSwitchover();
 
-        assertThat(result).isInstanceOf(CommandResult.Refused.class);
-        assertThat(result.detail()).startsWith("the primary cannot be reached");
+        assertThat(result).isEqualTo(CommandResult.refused("no peer: not connected to the peer"));
         assertThat(h.listener.notices(Notice.Kind.COMMAND_REFUSED)).hasSize(1);
     }
 
     @Test
-    void manualSwitchover_backupFallsIntoReconnecting_handoverAbandonedAndPeerTold() {
+    void manualSwitchover_reconnectingWhileConnectedAndAutomaticSwitchoverBlocked_handsOver() {
+        // The primary's module stopped answering, but this backup's NetTest does not answer
+        // either: the isolation guard holds the automatic switchover back. The peer is still
+        // connected, so the operator can switch over by hand, losing nothing.
+        pair(
+                CoreHarness.peerConfig().build(),
+                CoreHarness.config().netTestAddresses(List.of(NETTEST)).build(),
+                CoreHarness.RELEASE);
+        b.link.module(Behaviour.HANG);
+        b.runUntil(State.RECONNECTING, Duration.ofMinutes(2));
+        time.advance(Duration.ofMinutes(2));
+        assertThat(b.machine.state()).isEqualTo(State.RECONNECTING);
+        assertThat(b.listener.notices(Notice.Kind.PROMOTION_BLOCKED)).isNotEmpty();
+
+        CommandResult result = b.machine.manualSwitchover();
+        time.advance(Duration.ofSeconds(1));
+
+        assertThat(result).isInstanceOf(CommandResult.Accepted.class);
+        assertThat(b.path()).endsWith("RECONNECTING->PRIMARY:MANUAL_SWITCHOVER");
+        assertThat(a.path()).endsWith("PRIMARY->BACKUP:MANUAL_SWITCHOVER");
+        assertThat(a.replication.writeGate).containsExactly("stop", "drain", "drained");
+    }
+
+    @Test
+    void manualSwitchover_reconnectingAndNotInSync_refused() {
+        CoreHarness h = new CoreHarness(6, CoreHarness.config().build()).startAsBackupOf(1);
+        h.link.notifier(Behaviour.HANG);
+        h.runUntil(State.RECONNECTING, Duration.ofMinutes(1));
+        h.replication.inSync = false;
+
+        assertThat(h.machine.manualSwitchover())
+                .isEqualTo(
+                        CommandResult.refused(
+                                "peer not in sync: this backup has not caught up with the"
+                                        + " primary"));
+    }
+
+    @Test
+    void manualSwitchover_backupFallsIntoReconnectingMeanwhile_handoverGoesOnAndCompletes() {
+        // Reconnecting, this backup can still take over once the primary has drained: the
+        // handover goes on rather than leaving the primary's writes stopped for nothing.
         pair();
-        a.replication.drainTime = null;
+        a.replication.drainTime = Duration.ofSeconds(25);
         b.machine.manualSwitchover();
         time.advance(Duration.ofMillis(10));
 
         b.link.notifier(Behaviour.HANG);
         b.runUntil(State.RECONNECTING, Duration.ofMinutes(1));
+        b.runUntil(State.PRIMARY, Duration.ofSeconds(10));
         time.advance(Duration.ofMillis(10));
 
-        assertThat(a.replication.writeGate).endsWith("resume");
+        assertThat(b.path()).endsWith("RECONNECTING->PRIMARY:MANUAL_SWITCHOVER");
+        assertThat(a.path()).endsWith("PRIMARY->BACKUP:MANUAL_SWITCHOVER");
+        assertThat(a.replication.writeGate).containsExactly("stop", "drain", "drained");
+        assertThat(a.listener.notices(Notice.Kind.HANDOVER_ABORTED)).isEmpty();
+    }
+
+    @Test
+    void manualSwitchover_backupPromotedAutomaticallyMeanwhile_handoverAbandonedAndPeerTold() {
+        Duration patient = Duration.ofMinutes(5);
+        pair(
+                CoreHarness.peerConfig().handoverTimeout(patient).build(),
+                CoreHarness.config().handoverTimeout(patient).build(),
+                CoreHarness.RELEASE);
+        a.replication.drainTime = null;
+        b.machine.manualSwitchover();
+        time.advance(Duration.ofMillis(10));
+
+        // The module stops answering: the backup switches over by itself, not by the handover.
+        b.link.module(Behaviour.HANG);
+        b.runUntil(State.PRIMARY, Duration.ofMinutes(2));
+        time.advance(Duration.ofMillis(10));
+
+        assertThat(b.path()).endsWith("RECONNECTING->PRIMARY:MODULE_DOWN");
         assertThat(a.listener.notices(Notice.Kind.HANDOVER_ABORTED))
                 .singleElement()
                 .satisfies(
                         n ->
                                 assertThat(n.detail())
-                                        .contains("'node-b' moved from BACKUP to RECONNECTING"));
-        assertThat(a.machine.lastTransition().map(Transition::reason).map(Reason::cause))
-                .contains(Cause.PEER_NOT_CONTACTED);
+                                        .contains("'node-b' moved from RECONNECTING to PRIMARY"));
+        assertThat(a.path()).endsWith("PRIMARY->FAILED:PEER_TOOK_OVER");
     }
 }

@@ -9,6 +9,7 @@ import io.switchover.core.state.Reason.Cause;
 import io.switchover.core.testing.CoreHarness;
 import io.switchover.core.testing.SimulatedPeerLink.Behaviour;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -57,33 +58,34 @@ class PrimaryRoleTest {
     }
 
     @ParameterizedTest(
-            name = "own generation {0}+1, priority {1}; peer generation {2}, priority {3} -> {4}")
+            name = "own rank {0}, stored {1} (primary with {2}); peer generation {3} -> {4}")
     @CsvSource({
-        "4, 0, 7, 0, FAILED",
-        "4, 0, 3, 0, PRIMARY",
-        "4, 0, 5, 0, FAILED",
-        "4, 0, 5, 9, FAILED",
-        "4, 9, 5, 0, PRIMARY",
+        "1, 4, 5, 7, FAILED",
+        "1, 4, 5, 3, PRIMARY",
+        "1, 4, 5, 6, FAILED",
+        "0, 4, 6, 7, FAILED",
+        "0, 4, 6, 5, PRIMARY",
     })
-    void onHello_twoPrimariesMeet_lowerGenerationOrTieBreakLoserStepsDown(
-            long stored, int ownPriority, long peerGeneration, int peerPriority, State expected) {
-        // Own generation is stored + 1 after the fail-safe promotion. On a generation tie with
-        // equal priorities, the lower node id ('node-a', the peer) stays primary.
+    void onHello_twoPrimariesMeet_lowerGenerationStepsDown(
+            int ownRank, long stored, long own, long peerGeneration, State expected) {
+        // The fail-safe promotion takes the next generation of the own rank's class above the
+        // stored one; the peer, of the other class, never holds the same number.
         CoreHarness h =
                 new CoreHarness(
                         2,
-                        CoreHarness.config().tieBreakPriority(ownPriority).build(),
+                        CoreHarness.config().tieBreakRank(ownRank).build(),
                         CoreHarness.RELEASE,
                         stored);
         h.link.bothConnected(false);
         h.machine.start();
         h.time.advance(Duration.ofSeconds(30));
         h.link.bothConnected(true);
+        assertThat(h.machine.generation()).isEqualTo(own);
 
         h.machine.onPeerMessage(
                 new PeerMessage.Hello(
                         CoreHarness.PEER,
-                        peerPriority,
+                        1 - ownRank,
                         State.PRIMARY,
                         CoreHarness.RELEASE,
                         peerGeneration));
@@ -91,7 +93,7 @@ class PrimaryRoleTest {
         assertThat(h.machine.state()).isEqualTo(expected);
         if (expected == State.FAILED) {
             assertThat(h.lastReason().cause()).isEqualTo(Cause.SPLIT_BRAIN_LOST);
-            assertThat(h.replication.keptAside).containsExactly(stored + 1);
+            assertThat(h.replication.keptAside).containsExactly(own);
         } else {
             assertThat(h.listener.notices(Notice.Kind.SPLIT_BRAIN_WON)).hasSize(1);
             assertThat(h.replication.keptAside).isEmpty();
@@ -226,5 +228,69 @@ class PrimaryRoleTest {
                         "entered:FAILED@1 stored=1",
                         "left:FAILED",
                         "entered:STOPPED@1 stored=1");
+    }
+
+    // ---- A newer history returns ----
+
+    @Test
+    void onHello_peerStartingWithANewerGeneration_stepsDownKeepsItsWritesAsideAndAnswers() {
+        // Generation 1 here; the peer took over with 4 while this node was cut off or frozen,
+        // served, and restarted. This node is the stale primary.
+        CoreHarness h = primary(9, 0);
+        int before = h.link.messages().size();
+
+        h.machine.onPeerMessage(hello(State.STARTING, 4));
+
+        assertThat(h.path()).endsWith("PRIMARY->FAILED:SPLIT_BRAIN_LOST");
+        assertThat(h.lastReason().detail())
+                .isEqualTo(
+                        "the peer 'node-a' is starting with generation 4, newer than this"
+                                + " primary's 1: it took over while the two were apart; stepping"
+                                + " down");
+        assertThat(h.replication.keptAside).containsExactly(1L);
+        PeerMessage.Hello answer =
+                (PeerMessage.Hello) h.link.messages().get(h.link.messages().size() - 1);
+        assertThat(h.link.messages()).hasSize(before + 1);
+        assertThat(answer.role()).isEqualTo(State.FAILED);
+    }
+
+    @Test
+    void onHello_peerStartingWithAnOlderGeneration_answersAndStaysPrimary() {
+        CoreHarness h = primary(10, 4);
+
+        h.machine.onPeerMessage(hello(State.STARTING, 2));
+
+        assertThat(h.machine.state()).isEqualTo(State.PRIMARY);
+        assertThat(h.replication.keptAside).isEmpty();
+    }
+
+    @Test
+    void primary_inRole_announcesItselfEveryPingDelay() {
+        // Without this, a split brain after a silent partition (no connection ever reported
+        // down, so no hello on reconnection) would last until an operator noticed.
+        CoreHarness h = primary(11, 0);
+        int before = h.link.messages().size();
+
+        h.time.advance(Duration.ofSeconds(10));
+
+        List<PeerMessage> announced = h.link.messages().subList(before, h.link.messages().size());
+        assertThat(announced)
+                .hasSize(5)
+                .allSatisfy(
+                        m -> {
+                            assertThat(((PeerMessage.Hello) m).role()).isEqualTo(State.PRIMARY);
+                            assertThat(m.generation()).isEqualTo(1);
+                        });
+    }
+
+    @Test
+    void primary_leavesTheRole_stopsAnnouncing() {
+        CoreHarness h = primary(12, 0);
+        h.machine.onPeerMessage(tookOver(3));
+        int before = h.link.messages().size();
+
+        h.time.advance(Duration.ofSeconds(10));
+
+        assertThat(h.link.messages()).hasSize(before);
     }
 }

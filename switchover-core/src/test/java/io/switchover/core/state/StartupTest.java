@@ -122,7 +122,8 @@ class StartupTest {
         h.machine.onPeerMessage(hello(peerRole, 9));
 
         assertThat(h.path()).containsExactly("STARTING->PRIMARY:PEER_NOT_PRIMARY");
-        assertThat(h.machine.generation()).isEqualTo(10);
+        // The next generation of this node's class (rank 1: odd) above the peer's.
+        assertThat(h.machine.generation()).isEqualTo(11);
     }
 
     @Test
@@ -151,18 +152,13 @@ class StartupTest {
 
     // ---- Both nodes starting together ----
 
-    @ParameterizedTest(name = "own priority {0} vs peer priority {1}")
-    @CsvSource({"5, 1", "1, 5", "0, 0"})
+    @ParameterizedTest(name = "own rank {0} vs peer rank {1}")
+    @CsvSource({"0, 1", "1, 0"})
     void onHello_bothStarting_exactlyOneBecomesPrimaryAndTheOtherItsBackup(
-            int ownPriority, int peerPriority) {
-        CoreHarness self =
-                new CoreHarness(19, CoreHarness.config().tieBreakPriority(ownPriority).build());
+            int ownRank, int peerRank) {
+        CoreHarness self = new CoreHarness(19, CoreHarness.config().tieBreakRank(ownRank).build());
         CoreHarness peer =
-                new CoreHarness(
-                        20,
-                        CoreConfig.builder(CoreHarness.PEER, "10.0.0.2")
-                                .tieBreakPriority(peerPriority)
-                                .build());
+                new CoreHarness(20, CoreHarness.peerConfig().tieBreakRank(peerRank).build());
         self.machine.start();
         peer.machine.start();
 
@@ -174,11 +170,7 @@ class StartupTest {
         assertThat(roles).containsExactlyInAnyOrder(State.PRIMARY, State.BACKUP);
         CoreHarness winner = self.machine.state() == State.PRIMARY ? self : peer;
         assertThat(winner.path()).containsExactly("STARTING->PRIMARY:TIE_BREAK_WON");
-        boolean selfShouldWin =
-                ownPriority != peerPriority
-                        ? ownPriority > peerPriority
-                        : CoreHarness.SELF.compareTo(CoreHarness.PEER) < 0;
-        assertThat(winner).isSameAs(selfShouldWin ? self : peer);
+        assertThat(winner).isSameAs(ownRank == 0 ? self : peer);
     }
 
     private static void exchange(CoreHarness a, CoreHarness b) {
@@ -190,10 +182,9 @@ class StartupTest {
 
     @Test
     void onHello_bothStartingAndLost_waitsThenFailSafeIfTheWinnerNeverAnnouncesItself() {
-        CoreHarness h = new CoreHarness(21, CoreHarness.config().tieBreakPriority(0).build());
+        CoreHarness h = harness(21);
         h.machine.start();
-        h.machine.onPeerMessage(
-                new PeerMessage.Hello(CoreHarness.PEER, 9, State.STARTING, CoreHarness.RELEASE, 0));
+        h.machine.onPeerMessage(hello(State.STARTING, 0));
 
         assertThat(h.machine.state()).isEqualTo(State.STARTING);
         assertThat(h.machine.explanation()).contains("lost, waiting for 'node-a'");
@@ -212,6 +203,49 @@ class StartupTest {
 
         assertThat(h.machine.state()).isEqualTo(State.STARTING);
         assertThat(h.listener.notices(Notice.Kind.PEER_MISCONFIGURED)).isNotEmpty();
+    }
+
+    @Test
+    void onPeerMessage_peerHasTheSameTieBreakRank_ignoredAndNoFailSafePromotion() {
+        CoreHarness h = harness(25);
+        h.machine.start();
+        h.machine.onPeerMessage(
+                new PeerMessage.Hello(
+                        CoreHarness.PEER,
+                        CoreHarness.SELF_RANK,
+                        State.STARTING,
+                        CoreHarness.RELEASE,
+                        0));
+
+        h.time.advance(WINDOW.multipliedBy(3));
+
+        assertThat(h.machine.state()).isEqualTo(State.STARTING);
+        assertThat(h.listener.notices(Notice.Kind.PEER_MISCONFIGURED))
+                .first()
+                .satisfies(
+                        n ->
+                                assertThat(n.detail())
+                                        .isEqualTo(
+                                                "the peer 'node-a' also has tie-break rank 1; one"
+                                                        + " node needs node.tie-break-rank 0 and"
+                                                        + " the other 1, ignoring its messages"));
+    }
+
+    @Test
+    void onPeerMessage_misconfiguredPeerFixedAndRestarted_pairsNormally() {
+        CoreHarness h = harness(26);
+        h.machine.start();
+        h.machine.onPeerMessage(
+                new PeerMessage.Hello(
+                        CoreHarness.PEER,
+                        CoreHarness.SELF_RANK,
+                        State.STARTING,
+                        CoreHarness.RELEASE,
+                        0));
+
+        h.machine.onPeerMessage(hello(State.PRIMARY, 2));
+
+        assertThat(h.path()).containsExactly("STARTING->BACKUP:PEER_IS_PRIMARY");
     }
 
     // ---- Self-stall guard ----
@@ -282,5 +316,73 @@ class StartupTest {
         assertThat(h.path()).endsWith("UPGRADE_HIGHER->BACKUP:PEER_IS_PRIMARY");
         h.time.advance(Duration.ofSeconds(3));
         assertThat(h.link.sent(PingKind.NOTIFIER)).isNotEmpty();
+    }
+
+    // ---- Newer history first ----
+
+    @Test
+    void onHello_primaryWithAnOlderGenerationThanThisNode_doesNotFollowItAndAnnouncesItself() {
+        // This node was primary with 7 while the peer, cut off, stayed primary with 4: following
+        // the stale primary would overwrite what this node wrote as primary.
+        CoreHarness h = new CoreHarness(27, CoreHarness.config().build(), CoreHarness.RELEASE, 7);
+        h.machine.start();
+        int before = h.link.messages().size();
+
+        h.machine.onPeerMessage(hello(State.PRIMARY, 4));
+
+        assertThat(h.machine.state()).isEqualTo(State.STARTING);
+        assertThat(h.transitions()).isEmpty();
+        assertThat(h.machine.explanation())
+                .isEqualTo(
+                        "the peer 'node-a' announces itself primary with generation 4, older than"
+                                + " this node's 7; waiting for it to step down");
+        assertThat(h.link.messages()).hasSize(before + 1);
+        PeerMessage.Hello said = (PeerMessage.Hello) h.link.messages().get(before);
+        assertThat(said.role()).isEqualTo(State.STARTING);
+        assertThat(said.generation()).isEqualTo(7);
+
+        // The stale primary steps down: this node then takes over above both generations.
+        h.machine.onPeerMessage(hello(State.FAILED, 4));
+        assertThat(h.path()).containsExactly("STARTING->PRIMARY:PEER_NOT_PRIMARY");
+        assertThat(h.machine.generation()).isEqualTo(9);
+    }
+
+    @Test
+    void startupWindow_stalePrimaryNeverStepsDown_failSafeSaysSo() {
+        CoreHarness h = new CoreHarness(29, CoreHarness.config().build(), CoreHarness.RELEASE, 7);
+        h.machine.start();
+        h.machine.onPeerMessage(hello(State.PRIMARY, 4));
+
+        h.time.advance(WINDOW);
+
+        assertThat(h.path()).containsExactly("STARTING->PRIMARY:PEER_NOT_CONTACTED");
+        assertThat(h.lastReason().detail())
+                .isEqualTo(
+                        "the peer stayed primary with an older generation than this node's 7 and"
+                                + " did not step down within 30s");
+    }
+
+    @ParameterizedTest(name = "own generation {0} vs peer generation {1} -> own wins {2}")
+    @CsvSource({"7, 2, true", "2, 7, false", "2, 2, false"})
+    void onHello_bothStarting_newerGenerationFirstThenRank(long own, long peer, boolean ownWins) {
+        // This node has rank 1: it wins only with the newer generation.
+        CoreHarness h = new CoreHarness(28, CoreHarness.config().build(), CoreHarness.RELEASE, own);
+        h.machine.start();
+
+        h.machine.onPeerMessage(hello(State.STARTING, peer));
+
+        if (ownWins) {
+            assertThat(h.path()).containsExactly("STARTING->PRIMARY:TIE_BREAK_WON");
+            assertThat(h.lastReason().detail())
+                    .isEqualTo(
+                            "both nodes starting; generation "
+                                    + own
+                                    + " vs "
+                                    + peer
+                                    + " for 'node-a'");
+        } else {
+            assertThat(h.machine.state()).isEqualTo(State.STARTING);
+            assertThat(h.machine.explanation()).contains("lost, waiting for 'node-a'");
+        }
     }
 }

@@ -3,51 +3,46 @@ package io.switchover.core.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 class TieBreakTest {
 
-    @ParameterizedTest(name = "{0}/{1} vs {2}/{3} -> local wins {4}")
+    @ParameterizedTest(name = "generation {0} vs {1}, rank {2} vs {3} -> local first {4}")
     @CsvSource({
-        "10, b, 5, a, true",
-        "5, a, 10, b, false",
-        "0, a, 0, b, true",
-        "0, b, 0, a, false",
+        "7, 6, 1, 0, true",
+        "6, 7, 0, 1, false",
+        "2, 2, 0, 1, true",
+        "2, 2, 1, 0, false",
+        "0, 0, 0, 1, true",
     })
-    void localWins_priorityThenLowerId(
-            int localPriority, String localId, int peerPriority, String peerId, boolean wins) {
-        assertThat(TieBreak.localWins(localPriority, localId, peerPriority, peerId))
-                .isEqualTo(wins);
+    void localFirst_higherGenerationThenLowerRank(
+            long local, long peer, int localRank, int peerRank, boolean first) {
+        assertThat(TieBreak.localFirst(local, localRank, peer, peerRank)).isEqualTo(first);
     }
 
-    @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
-    void localWins_bothSidesEvaluate_exactlyOneWins(long seed) {
-        Random random = new Random(seed);
-        for (int i = 0; i < 1000; i++) {
-            int pa = random.nextInt(3);
-            int pb = random.nextInt(3);
-            String a = "n" + random.nextInt(5);
-            String b = "n" + (5 + random.nextInt(5));
-            boolean aWins = TieBreak.localWins(pa, a, pb, b);
-            boolean bWins = TieBreak.localWins(pb, b, pa, a);
-            assertThat(aWins).isNotEqualTo(bWins);
+    @Test
+    void localFirst_bothSidesEvaluate_exactlyOneComesFirst() {
+        for (long ga = 0; ga < 5; ga++) {
+            for (long gb = 0; gb < 5; gb++) {
+                assertThat(TieBreak.localFirst(ga, 0, gb, 1))
+                        .isNotEqualTo(TieBreak.localFirst(gb, 1, ga, 0));
+            }
         }
     }
 
-    @ParameterizedTest(name = "generation {0} vs {1} -> keeps {2}")
-    @CsvSource({"7, 6, true", "6, 7, false", "7, 7, true"})
-    void localKeepsPrimary_higherGenerationStaysAndTieFallsBackToTieBreak(
-            long local, long peer, boolean keeps) {
-        // Equal priority; "a" < "b", so on a generation tie the local node "a" wins.
-        assertThat(TieBreak.localKeepsPrimary(local, 0, "a", peer, 0, "b")).isEqualTo(keeps);
+    @Test
+    void localFirst_sameRankAndGeneration_refusedBecauseNothingOrdersThem() {
+        assertThat(TieBreak.distinct(1, 1)).isFalse();
+        assertThatIllegalArgumentException().isThrownBy(() -> TieBreak.localFirst(3, 1, 3, 1));
     }
 
-    @org.junit.jupiter.api.Test
-    void localWins_sameNodeId_refusedBecauseNoOrderSeparatesThem() {
-        assertThatIllegalArgumentException().isThrownBy(() -> TieBreak.localWins(0, "x", 1, "x"));
+    @Test
+    void explain_generationsDiffer_namesThem() {
+        assertThat(TieBreak.explain(3, 1, "node-a", 2, 0))
+                .isEqualTo("generation 3 vs 2 for 'node-a'");
+        assertThat(TieBreak.explain(2, 1, "node-a", 2, 0))
+                .isEqualTo("equal generation 2, tie-break rank 1 vs 0 for 'node-a'");
     }
 }

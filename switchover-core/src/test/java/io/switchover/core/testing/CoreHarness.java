@@ -80,14 +80,25 @@ public final class CoreHarness {
         this(seed, config, RELEASE, 0);
     }
 
-    /** The default configuration for {@link #SELF} watching {@link #PEER_HOST}. */
+    /** {@link #SELF}'s tie-break rank: it takes odd generations and loses the startup tie-break. */
+    public static final int SELF_RANK = 1;
+
+    /** {@link #PEER}'s tie-break rank. */
+    public static final int PEER_RANK = 0;
+
+    /** The default configuration for {@link #SELF} (rank 1) watching {@link #PEER_HOST}. */
     public static CoreConfig.Builder config() {
-        return CoreConfig.builder(SELF, PEER_HOST);
+        return CoreConfig.builder(SELF, PEER_HOST).tieBreakRank(SELF_RANK);
+    }
+
+    /** The default configuration for {@link #PEER} (rank 0), for tests that run both nodes. */
+    public static CoreConfig.Builder peerConfig() {
+        return CoreConfig.builder(PEER, "10.0.0.2").tieBreakRank(PEER_RANK);
     }
 
     /** A hello from the peer. */
     public static PeerMessage.Hello hello(State role, long generation) {
-        return new PeerMessage.Hello(PEER, 0, role, RELEASE, generation);
+        return new PeerMessage.Hello(PEER, PEER_RANK, role, RELEASE, generation);
     }
 
     /** Starts and joins the peer as its backup, at generation {@code generation}. */
