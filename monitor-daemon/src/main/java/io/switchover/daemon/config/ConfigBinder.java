@@ -118,7 +118,7 @@ final class ConfigBinder {
         Optional<String> nodeId = nodeSection.value("id", "a name", ConfigBinder::name);
         nodeSection.require("id", nodeId, " (this node's name, unique in the pair)");
         nodeId.ifPresent(core::nodeId);
-        nodeSection.integer("tie-break-priority").ifPresent(core::tieBreakPriority);
+        nodeSection.integer("tie-break-rank").ifPresent(core::tieBreakRank);
         Path dataDir = directory(nodeSection, "data-dir").orElse(DEFAULT_DATA_DIR);
         Optional<String> release = nodeSection.value("release", "a release", ConfigBinder::release);
         nodeSection.finish();

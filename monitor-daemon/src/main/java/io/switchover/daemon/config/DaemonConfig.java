@@ -57,7 +57,7 @@ public record DaemonConfig(
     }
 
     /**
-     * The daemon's keys of {@code node} ({@code id} and {@code tie-break-priority} are the core's).
+     * The daemon's keys of {@code node} ({@code id} and {@code tie-break-rank} are the core's).
      *
      * @param dataDir durable state: generation, registry store, event history, admin token, lock
      * @param release overrides the build's release in the handshake, to rehearse a staged upgrade

@@ -29,7 +29,7 @@ public final class PeerMessageCodec {
     record Wire(
             String type,
             String nodeId,
-            Integer tieBreakPriority,
+            Integer tieBreakRank,
             Long generation,
             String role,
             String release,
@@ -73,7 +73,7 @@ public final class PeerMessageCodec {
         if (w == null || w.type() == null || w.nodeId() == null) {
             throw new IllegalArgumentException("core message without type or node id");
         }
-        int rank = require(w.tieBreakPriority(), "tieBreakPriority");
+        int rank = require(w.tieBreakRank(), "tieBreakRank");
         long generation = require(w.generation(), "generation");
         switch (w.type()) {
             case "hello":
@@ -106,14 +106,7 @@ public final class PeerMessageCodec {
     private static Wire wire(
             String type, PeerMessage m, String role, String release, String cause, String detail) {
         return new Wire(
-                type,
-                m.nodeId(),
-                m.tieBreakPriority(),
-                m.generation(),
-                role,
-                release,
-                cause,
-                detail);
+                type, m.nodeId(), m.tieBreakRank(), m.generation(), role, release, cause, detail);
     }
 
     private static <T> T require(T value, String field) {

@@ -71,7 +71,7 @@ class ConfigLoaderTest {
     void load_everyCoreKey_mappedToCoreConfig() {
         DaemonConfig config =
                 TestYaml.minimal()
-                        .with("node", "{id: node-a, tie-break-priority: 7}")
+                        .with("node", "{id: node-a, tie-break-rank: 1}")
                         .with("peer", "{id: node-b, host: 10.0.0.2, host-ping-timeout: 300ms}")
                         .with("ping", "{delay: 250ms, timeout: 2s, retry-max: 4}")
                         .with(
@@ -90,7 +90,7 @@ class ConfigLoaderTest {
 
         CoreConfig expected =
                 CoreConfig.builder("node-a", "10.0.0.2")
-                        .tieBreakPriority(7)
+                        .tieBreakRank(1)
                         .peerHostPingTimeout(Duration.ofMillis(300))
                         .pingDelay(Duration.ofMillis(250))
                         .pingTimeout(Duration.ofSeconds(2))
@@ -169,7 +169,7 @@ class ConfigLoaderTest {
                         "cluster: billing",
                         "node:",
                         "  id: node-a",
-                        "  tie-break-priority: high",
+                        "  tie-break-rank: high",
                         "peer:",
                         "  id: node-a",
                         "  notifier-port: 70000",
@@ -191,7 +191,7 @@ class ConfigLoaderTest {
 
         assertThat(TestYaml.renderAll(problems))
                 .containsExactly(
-                        "node.tie-break-priority: \"high\" must be a whole number",
+                        "node.tie-break-rank: \"high\" must be a whole number",
                         "peer.id: \"node-a\" must differ from node.id: a node cannot be its own"
                                 + " peer",
                         "peer.host: is required (the other node's host name or IP address)",
@@ -376,7 +376,7 @@ class ConfigLoaderTest {
     void knownKeys_everyValueKey_inFileOrder() {
         List<String> keys = ConfigLoader.knownKeys();
 
-        assertThat(keys).startsWith("cluster", "node.id", "node.tie-break-priority");
+        assertThat(keys).startsWith("cluster", "node.id", "node.tie-break-rank");
         assertThat(keys)
                 .contains(
                         "notifier.tls.certificate-chain",

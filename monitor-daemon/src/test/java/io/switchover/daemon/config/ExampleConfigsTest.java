@@ -121,14 +121,14 @@ class ExampleConfigsTest {
         assertThat(a.cluster()).isEqualTo(b.cluster());
         assertThat(a.nodeId()).isEqualTo(b.peer().id());
         assertThat(b.nodeId()).isEqualTo(a.peer().id());
-        assertThat(a.core().tieBreakPriority()).isNotEqualTo(b.core().tieBreakPriority());
+        assertThat(a.core().tieBreakRank()).isNotEqualTo(b.core().tieBreakRank());
         assertThat(a.peer().notifierPort()).isEqualTo(b.notifier().listen().port());
         assertThat(b.peer().notifierPort()).isEqualTo(a.notifier().listen().port());
         CoreConfig sameNode =
                 b.core().toBuilder()
                         .nodeId(a.nodeId())
                         .peerHost(a.core().peerHost())
-                        .tieBreakPriority(a.core().tieBreakPriority())
+                        .tieBreakRank(a.core().tieBreakRank())
                         .build();
         assertThat(a.core()).isEqualTo(sameNode);
         assertThat(a.module().name()).isEqualTo(b.module().name());

@@ -52,8 +52,8 @@ class RangesTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "node | {id: node-a, tie-break-priority: -1} | node.tie-break-priority"
-                        + " | \"-1\" must be between 0 and 1000000",
+                "node | {id: node-a, tie-break-rank: 2} | node.tie-break-rank"
+                        + " | \"2\" must be between 0 and 1",
                 "peer | {id: node-b, host: 10.0.0.2, host-ping-timeout: 2m}"
                         + " | peer.host-ping-timeout | \"2m\" must be between 1ms and 60s",
                 "ping | {delay: 0s} | ping.delay | \"0s\" must be between 1ms and 600s",
