@@ -448,6 +448,19 @@ public final class Daemon implements AdminOperations, AutoCloseable {
         out.put("connections", connections);
         out.put("pings", observations.notifierPings());
         Map<String, Object> network = new LinkedHashMap<>();
+        core.call(() -> machine.lastDiagnosis(), CORE_CALL_TIMEOUT)
+                .ifPresentOrElse(
+                        d -> {
+                            network.put("status", d.network().name());
+                            network.put("decidedBy", d.decidedBy().name());
+                            network.put("primaryHost", d.primaryHost().name());
+                            network.put("connections", d.connections().name());
+                            network.put("checks", d.checks());
+                        },
+                        () ->
+                                network.put(
+                                        "status",
+                                        "not diagnosed yet (a backup diagnoses when a ping fails)"));
         network.put("probes", probe.plan().startupMessage());
         network.put("gateways", probe.localGateways());
         out.put("network", network);

@@ -23,6 +23,9 @@ import java.util.function.Consumer;
  */
 public final class NetworkDiagnosis {
 
+    /** The last completed diagnosis; read by status queries on the core's thread. */
+    private Diagnosis last;
+
     private static final NetworkStatusRule[] CHAIN = NetworkStatusRule.values();
 
     private final CoreConfig config;
@@ -55,6 +58,11 @@ public final class NetworkDiagnosis {
         }
         Duration host = config.peerHostPingTimeout();
         return sweep.compareTo(host) > 0 ? sweep : host;
+    }
+
+    /** The most recent completed diagnosis, for status displays; empty before the first. */
+    public Optional<Diagnosis> last() {
+        return Optional.ofNullable(last);
     }
 
     /** The gateways that the gateway rule pings, after filtering. */
@@ -185,7 +193,7 @@ public final class NetworkDiagnosis {
             }
             over = true;
             outstanding.clear();
-            done.accept(
+            last =
                     new Diagnosis(
                             connectionStatus(),
                             status,
@@ -193,7 +201,8 @@ public final class NetworkDiagnosis {
                             primaryHost,
                             checks,
                             Duration.ofNanos(clock.nanosSince(startedNanos)),
-                            couldTake));
+                            couldTake);
+            done.accept(last);
         }
 
         @Override

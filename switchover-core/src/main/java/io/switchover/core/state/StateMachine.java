@@ -1,6 +1,7 @@
 package io.switchover.core.state;
 
 import io.switchover.core.config.CoreConfig;
+import io.switchover.core.diagnosis.Diagnosis;
 import io.switchover.core.diagnosis.Finding;
 import io.switchover.core.diagnosis.NetworkDiagnosis;
 import io.switchover.core.diagnosis.Verdict;
@@ -53,6 +54,7 @@ public final class StateMachine {
     private final Actions actions;
     private final CoreListener listener;
     private final PrimaryMonitor primaryMonitor;
+    private final NetworkDiagnosis diagnosis;
 
     /** The self-stall guard's memory, shared by everything that times something. */
     private final StallWatch stalls;
@@ -97,8 +99,7 @@ public final class StateMachine {
         this.replication = ports.replication();
         this.actions = ports.actions();
         this.listener = Objects.requireNonNull(listener, "listener");
-        NetworkDiagnosis diagnosis =
-                new NetworkDiagnosis(config, clock, link, ports.networkProbe());
+        this.diagnosis = new NetworkDiagnosis(config, clock, link, ports.networkProbe());
         this.stalls = new StallWatch(clock, config.stallThreshold());
         this.primaryMonitor =
                 new PrimaryMonitor(
@@ -106,6 +107,14 @@ public final class StateMachine {
     }
 
     // ---- Queries ----
+
+    /**
+     * The most recent network and connection diagnosis this node made (a backup diagnoses when a
+     * ping or the module fails), for status displays; empty before the first.
+     */
+    public Optional<Diagnosis> lastDiagnosis() {
+        return diagnosis.last();
+    }
 
     public State state() {
         return state;

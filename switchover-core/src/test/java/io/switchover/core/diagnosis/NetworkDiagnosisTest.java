@@ -149,6 +149,18 @@ class NetworkDiagnosisTest {
     }
 
     @Test
+    void last_beforeAndAfterADiagnosis_emptyThenTheOneDelivered() {
+        probe.reachable(PEER);
+        NetworkDiagnosis diagnosis =
+                new NetworkDiagnosis(CoreConfig.defaults("b", PEER), time, link, probe);
+        assertThat(diagnosis.last()).isEmpty();
+
+        Diagnosis d = diagnose(diagnosis);
+
+        assertThat(diagnosis.last()).containsSame(d);
+    }
+
+    @Test
     void diagnose_ruleNotApplicable_reportsItselfUnavailableAndPassesOn() {
         probe.reachable(PEER);
         Diagnosis d =
