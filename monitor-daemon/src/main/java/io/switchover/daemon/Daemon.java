@@ -513,6 +513,16 @@ public final class Daemon implements AdminOperations, AutoCloseable {
         return token;
     }
 
+    /**
+     * For tests only: closes this node's notifier server (its listener and the peer's connections
+     * to it) and nothing else, so that the peer sees this node's notifier die while the core, the
+     * admin API and this node's own connections to the peer keep running. switchoverd never calls
+     * it.
+     */
+    void closeNotifierServer() {
+        server.close();
+    }
+
     // ------------------------------------------------------------------ shutdown
 
     /**
