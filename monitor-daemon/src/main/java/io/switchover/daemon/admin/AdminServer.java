@@ -42,7 +42,7 @@ public final class AdminServer implements AutoCloseable {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The most events one call returns: the whole history is a few thousand lines at most. */
-    static final int MAX_EVENTS = 10_000;
+    public static final int MAX_EVENTS = 10_000;
 
     private final HttpServer server;
     private final ExecutorService executor;
