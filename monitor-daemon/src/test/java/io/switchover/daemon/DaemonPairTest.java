@@ -1,6 +1,7 @@
 package io.switchover.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,8 @@ import io.switchover.daemon.testing.AdminHttp;
 import io.switchover.daemon.testing.PrometheusText;
 import io.switchover.daemon.testing.TestNode;
 import io.switchover.daemon.testing.TestPair;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -85,6 +88,35 @@ class DaemonPairTest {
             assertThat(loser.lastTransition().path("cause").asText()).isEqualTo("PEER_IS_PRIMARY");
             assertThat(winner.transitions()).hasSize(1);
             assertThat(loser.transitions()).hasSize(1);
+        }
+    }
+
+    @Test
+    void start_adminPortTaken_failsNamingTheAddressAndReleasesTheRest() throws Exception {
+        try (TestPair pair = TestPair.builder(dir).build()) {
+            TestNode a = pair.a();
+            int port = a.adminUrl().getPort();
+            try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                assertThatThrownBy(a::start)
+                        .hasMessageContaining("admin.listen")
+                        .hasMessageContaining("127.0.0.1:" + port);
+            }
+
+            // The failed start let go of the data directory's lock and the notifier's port.
+            a.start().awaitState(State.PRIMARY);
+        }
+    }
+
+    @Test
+    void start_notifierPortTaken_failsNamingTheAddress() throws Exception {
+        try (TestPair pair = TestPair.builder(dir).build()) {
+            TestNode a = pair.a();
+            int port = a.notifierPort();
+            try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                assertThatThrownBy(a::start)
+                        .hasMessageContaining("notifier.listen")
+                        .hasMessageContaining("127.0.0.1:" + port);
+            }
         }
     }
 

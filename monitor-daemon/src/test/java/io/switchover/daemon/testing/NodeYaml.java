@@ -95,6 +95,10 @@ public final class NodeYaml {
         return adminPort;
     }
 
+    public int notifierPort() {
+        return notifierPort;
+    }
+
     /** The data directory, relative to the file. */
     String dataDir() {
         return id + "/data";

@@ -68,6 +68,11 @@ public final class TestNode implements AutoCloseable {
         return module;
     }
 
+    /** The port of {@code notifier.listen}, on 127.0.0.1. */
+    public int notifierPort() {
+        return yaml.notifierPort();
+    }
+
     /** {@code http://127.0.0.1:port/}, whether or not the daemon runs. */
     public URI adminUrl() {
         return URI.create("http://127.0.0.1:" + yaml.adminPort() + "/");

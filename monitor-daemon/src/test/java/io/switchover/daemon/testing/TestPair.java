@@ -62,18 +62,29 @@ public final class TestPair implements AutoCloseable {
     /**
      * Starts node-a, waits until it is PRIMARY (its startup window finds no peer), then starts
      * node-b and waits until it is a backup (one that watches node-a, if of the same release). One
-     * after the other, so which node is primary does not depend on the tie-break.
+     * after the other, so which node is primary does not depend on the tie-break. If the pair does
+     * not get there, it is closed before the failure is thrown: the caller's try-with-resources
+     * never received it.
      */
     public TestPair start() throws Exception {
-        a.start();
-        a.awaitState(State.PRIMARY);
-        b.start();
-        b.awaitState(State.BACKUP, State.UPGRADE_HIGHER, State.UPGRADE_LOWER);
-        if (b.state() == State.BACKUP) {
-            // Only a same-release backup monitors its primary (the upgrade states do not ping).
-            b.awaitWatching();
+        try {
+            a.start();
+            a.awaitState(State.PRIMARY);
+            b.start();
+            b.awaitState(State.BACKUP, State.UPGRADE_HIGHER, State.UPGRADE_LOWER);
+            if (b.state() == State.BACKUP) {
+                // Only a same-release backup monitors its primary (the upgrade states do not ping).
+                b.awaitWatching();
+            }
+            return this;
+        } catch (Throwable failure) {
+            try {
+                close();
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+            throw failure;
         }
-        return this;
     }
 
     public TestNode a() {
