@@ -14,6 +14,7 @@ import io.switchover.core.state.Transition;
 import io.switchover.daemon.admin.AdminOperations;
 import io.switchover.daemon.admin.AdminServer;
 import io.switchover.daemon.config.DaemonConfig;
+import io.switchover.daemon.config.HostPort;
 import io.switchover.daemon.hooks.HookRunner;
 import io.switchover.daemon.metrics.DaemonMetrics;
 import io.switchover.daemon.module.CommandCheck;
@@ -46,6 +47,7 @@ import io.switchover.notifier.transport.EventLoops;
 import io.switchover.notifier.transport.NotifierServer;
 import io.switchover.notifier.transport.NotifierSettings;
 import io.switchover.notifier.transport.PeerClient;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -171,8 +173,11 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                             .build();
             server = new NotifierServer(settings, handlers, () -> status, serverListener(), group);
             own(server);
-            InetSocketAddress listen = config.notifier().listen().socketAddress();
-            server.bind(listen);
+            InetSocketAddress listen =
+                    listen(
+                            "notifier.listen",
+                            config.notifier().listen(),
+                            () -> server.bind(config.notifier().listen().socketAddress()));
             log.info("notifier listening on {} ({})", listen, EventLoops.transport());
 
             client =
@@ -208,11 +213,17 @@ public final class Daemon implements AdminOperations, AutoCloseable {
             metrics.notifier("client", client.stats());
             metrics.replicationLag(this, d -> 0);
 
-            InetSocketAddress adminAddress = config.admin().listen().socketAddress();
             admin =
                     own(
-                            new AdminServer(
-                                    adminAddress, this, token::matches, token.file().toString()));
+                            listen(
+                                    "admin.listen",
+                                    config.admin().listen(),
+                                    () ->
+                                            new AdminServer(
+                                                    config.admin().listen().socketAddress(),
+                                                    this,
+                                                    token::matches,
+                                                    token.file().toString())));
         } catch (Exception | Error e) {
             closeResources();
             throw e;
@@ -246,6 +257,28 @@ public final class Daemon implements AdminOperations, AutoCloseable {
         return resource;
     }
 
+    /** Something that starts listening and returns what listens. */
+    @FunctionalInterface
+    private interface Listening<T> {
+        T start() throws Exception;
+    }
+
+    /**
+     * Starts a listener; a failure names the configuration key and the address, so that the
+     * operator knows which of the daemon's ports is taken (the socket's own message does not say).
+     */
+    private static <T> T listen(String key, HostPort address, Listening<T> listening)
+            throws Exception {
+        try {
+            return listening.start();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(
+                    key + " " + address + ": cannot listen there: " + e.getMessage(), e);
+        }
+    }
+
     private static Duration checkTimeout(Duration modulePingTimeout) {
         // A little below the backup's timeout, so a slow module is reported as a clear refusal
         // rather than the backup's timeout.
@@ -257,8 +290,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
     }
 
     private ModuleCheck moduleCheck(
-            DaemonConfig config, ExecutorService blocking, EventLoopGroup group)
-            throws InterruptedException {
+            DaemonConfig config, ExecutorService blocking, EventLoopGroup group) throws Exception {
         io.switchover.daemon.config.ModuleCheck spec = config.module().check();
         if (spec instanceof io.switchover.daemon.config.ModuleCheck.Tcp t) {
             return new TcpConnectCheck(t.target().host(), t.target().port(), blocking);
@@ -279,7 +311,11 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                                 token.value().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                                 Set.of(config.module().name()),
                                 group));
-        InetSocketAddress bound = endpoint.bind(r.listen().socketAddress());
+        InetSocketAddress bound =
+                listen(
+                        "module.listen",
+                        r.listen(),
+                        () -> endpoint.bind(r.listen().socketAddress()));
         log.info("module '{}' registers at {}", config.module().name(), bound);
         return endpoint.check(config.module().name());
     }
@@ -524,6 +560,16 @@ public final class Daemon implements AdminOperations, AutoCloseable {
 
     public AdminToken token() {
         return token;
+    }
+
+    /**
+     * For tests only: closes this node's notifier server (its listener and the peer's connections
+     * to it) and nothing else, so that the peer sees this node's notifier die while the core, the
+     * admin API and this node's own connections to the peer keep running. switchoverd never calls
+     * it.
+     */
+    void closeNotifierServer() {
+        server.close();
     }
 
     // ------------------------------------------------------------------ shutdown

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   GET  /health            no token; 200 {"status":"ok","state":...}
  *   GET  /status            node, peer, connections, pings, network, module, replication
- *   GET  /events?limit=N    recorded decisions with their reasons, oldest first
+ *   GET  /events?limit=N    the last N (1..10000, default 100) recorded decisions with their
+ *                           reasons, oldest first
  *   POST /switch[?force=true] controlled switchover; 200 accepted / 409 refused, with the reason
  *   POST /rejoin            a FAILED node rejoins as backup
  *   GET  /metrics           Prometheus text format
@@ -39,6 +40,9 @@ public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The most events one call returns: the whole history is a few thousand lines at most. */
+    public static final int MAX_EVENTS = 10_000;
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -88,7 +92,16 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        // The exchange is closed after the error answers, not before: a try-with-resources closes
+        // its resource before its own catch clauses run, which would leave a bad request (400)
+        // or a failure (500) without any answer.
         try (ex) {
+            answerOrExplain(ex);
+        }
+    }
+
+    private void answerOrExplain(HttpExchange ex) throws IOException {
+        try {
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
             if (path.equals("/health")) {
@@ -107,10 +120,11 @@ public final class AdminServer implements AutoCloseable {
                 case "/events" -> {
                     requireMethod(ex, "GET");
                     int limit = intParam(ex.getRequestURI(), "limit", 100);
-                    json(
-                            ex,
-                            200,
-                            Map.of("events", ops.events(Math.max(1, Math.min(limit, 10_000)))));
+                    if (limit < 1 || limit > MAX_EVENTS) {
+                        throw new BadRequest(
+                                "limit must be between 1 and " + MAX_EVENTS + ", got " + limit);
+                    }
+                    json(ex, 200, Map.of("events", ops.events(limit)));
                 }
                 case "/switch" -> {
                     requireMethod(ex, "POST");

@@ -3,24 +3,40 @@ package io.switchover.daemon.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.switchover.daemon.admin.AdminServer;
+import io.switchover.daemon.config.ConfigLoader;
+import io.switchover.daemon.config.ConfigResult;
+import io.switchover.daemon.config.DaemonConfig;
+import io.switchover.daemon.config.HostPort;
+import io.switchover.daemon.store.AdminToken;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code switchoverctl}: status, events, controlled switchover and rejoin against the local daemon.
- * Exit codes are those of {@link ExitCode}.
+ * {@code switchoverctl}: status, events, controlled switchover and rejoin against the local daemon,
+ * and {@code config check} of a configuration file. Exit codes are those of {@link ExitCode}.
+ *
+ * <p>Finding the daemon: {@code --url} and {@code --token-file} (or {@code --data-dir}) when given;
+ * otherwise from the daemon's configuration file, {@code --config} or, when no option names the
+ * daemon, {@link ConfigLoader#DEFAULT_FILE} if it exists: {@code admin.listen} is the address (a
+ * wildcard listen address is reached on loopback) and {@code node.data-dir/admin.token} the token.
  */
 @Command(
         name = "switchoverctl",
@@ -31,7 +47,8 @@ import picocli.CommandLine.ParentCommand;
             Switchoverctl.Status.class,
             Switchoverctl.Events.class,
             Switchoverctl.Switch.class,
-            Switchoverctl.Rejoin.class
+            Switchoverctl.Rejoin.class,
+            Switchoverctl.Config.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -46,18 +63,38 @@ import picocli.CommandLine.ParentCommand;
 public final class Switchoverctl {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** Where the admin API listens when nothing says otherwise: {@code admin.listen}'s default. */
+    static final URI DEFAULT_URL = URI.create("http://127.0.0.1:7480/");
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "the daemon's configuration file: the admin API address (admin.listen) and the"
+                            + " token (node.data-dir/admin.token) come from it (default: "
+                            + "/etc/switchover/switchover.yaml when it exists and no other option"
+                            + " names the daemon)")
+    Path config;
+
     @Option(
             names = "--url",
-            description = "admin API address (default: from --config, else http://127.0.0.1:7480/)")
+            description =
+                    "admin API address (default: from the configuration, else http://127.0.0.1:7480/)")
     URI url;
 
     @Option(
             names = "--token-file",
-            description = "file holding the admin token (default: from --config or --data-dir)")
+            description =
+                    "file holding the admin token (default: from --data-dir or the configuration)")
     Path tokenFile;
 
     @Option(names = "--data-dir", description = "the daemon's data directory (holds admin.token)")
     Path dataDir;
+
+    /** The configuration the daemon is found from, once loaded; null when none applies. */
+    private DaemonConfig daemonConfig;
+
+    private boolean daemonConfigLoaded;
 
     /** Where output goes; tests swap it. */
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
@@ -96,28 +133,86 @@ public final class Switchoverctl {
     }
 
     AdminClient client() {
-        URI base = url != null ? url : URI.create("http://127.0.0.1:7480/");
+        URI base =
+                url != null ? url : daemonConfig().map(Switchoverctl::adminUrl).orElse(DEFAULT_URL);
         if (!base.getPath().endsWith("/")) {
             base = URI.create(base + "/");
         }
         Path file =
                 tokenFile != null
                         ? tokenFile
-                        : dataDir != null ? dataDir.resolve("admin.token") : null;
+                        : dataDir != null
+                                ? dataDir.resolve(AdminToken.FILE)
+                                : daemonConfig()
+                                        .map(c -> c.node().dataDir().resolve(AdminToken.FILE))
+                                        .orElse(null);
         if (file == null) {
             throw new CliException(
                     ExitCode.AUTHENTICATION,
-                    "no token: pass --token-file or --data-dir (the daemon writes admin.token there)");
+                    "no token: pass --config, --data-dir or --token-file (the daemon writes "
+                            + AdminToken.FILE
+                            + " into its data directory)");
         }
         String token;
         try {
             token = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        } catch (NoSuchFileException e) {
+            // A daemon that never ran has no token yet: say that it is not running, if so.
+            new AdminClient(base, null).get("health");
+            throw new CliException(
+                    ExitCode.AUTHENTICATION,
+                    "no admin token at "
+                            + file
+                            + ": is it the data directory of the daemon at "
+                            + base
+                            + "?");
         } catch (IOException e) {
             throw new CliException(
                     ExitCode.AUTHENTICATION,
                     "cannot read the admin token from " + file + ": " + e.getMessage());
         }
         return new AdminClient(base, token);
+    }
+
+    /**
+     * The daemon's configuration: {@code --config}, or the default file when no option names the
+     * daemon and it exists; empty otherwise.
+     *
+     * @throws CliException ({@link ExitCode#CONFIG_INVALID}) with every problem if it is invalid
+     */
+    private Optional<DaemonConfig> daemonConfig() {
+        if (!daemonConfigLoaded) {
+            daemonConfigLoaded = true;
+            Path file = config;
+            if (file == null
+                    && url == null
+                    && tokenFile == null
+                    && dataDir == null
+                    && Files.exists(ConfigLoader.DEFAULT_FILE)) {
+                file = ConfigLoader.DEFAULT_FILE;
+            }
+            if (file != null) {
+                ConfigResult result = ConfigLoader.load(file);
+                if (result instanceof ConfigResult.Invalid invalid) {
+                    throw new CliException(
+                            ExitCode.CONFIG_INVALID,
+                            "cannot find the daemon from an invalid configuration: "
+                                    + invalid.render());
+                }
+                daemonConfig = ((ConfigResult.Valid) result).config();
+            }
+        }
+        return Optional.ofNullable(daemonConfig);
+    }
+
+    /** The admin API of a daemon configured with {@code admin.listen}, as reached from here. */
+    static URI adminUrl(DaemonConfig config) {
+        HostPort listen = config.admin().listen();
+        if (listen.isWildcard()) {
+            // Listening everywhere: this machine reaches it on loopback, of the same family.
+            listen = new HostPort(listen.host().contains(":") ? "::1" : "127.0.0.1", listen.port());
+        }
+        return URI.create("http://" + listen + "/");
     }
 
     static String json(JsonNode node) {
@@ -168,6 +263,14 @@ public final class Switchoverctl {
 
         @Override
         public Integer call() {
+            if (limit < 1 || limit > AdminServer.MAX_EVENTS) {
+                throw new CliException(
+                        ExitCode.USAGE,
+                        "--limit must be between 1 and "
+                                + AdminServer.MAX_EVENTS
+                                + ", got "
+                                + limit);
+            }
             JsonNode events = root.client().get("events?limit=" + limit).json().get("events");
             if (json) {
                 root.out.println(json(events));
@@ -248,6 +351,50 @@ public final class Switchoverctl {
                     (r.status() == 409 ? "rejoin refused: " : "rejoin accepted: ") + detail);
             root.out.flush();
             return r.status() == 409 ? ExitCode.REFUSED.value : ExitCode.OK.value;
+        }
+    }
+
+    @Command(
+            name = "config",
+            description = "Work with configuration files.",
+            subcommands = {Switchoverctl.ConfigCheck.class})
+    static final class Config implements Callable<Integer> {
+        @ParentCommand Switchoverctl root;
+
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "config needs a subcommand: config check FILE");
+        }
+    }
+
+    @Command(
+            name = "check",
+            description =
+                    "Validate a configuration file as switchoverd would, without starting anything;"
+                            + " print every problem found.")
+    static final class ConfigCheck implements Callable<Integer> {
+        @ParentCommand Config parent;
+
+        @Parameters(paramLabel = "FILE", description = "the configuration file")
+        Path file;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = parent.root.out;
+            ConfigResult result = ConfigLoader.load(file);
+            try {
+                if (result instanceof ConfigResult.Invalid invalid) {
+                    out.println(invalid.render());
+                    return ExitCode.CONFIG_INVALID.value;
+                }
+                out.println(((ConfigResult.Valid) result).config().file() + ": valid");
+                return ExitCode.OK.value;
+            } finally {
+                out.flush();
+            }
         }
     }
 

@@ -132,6 +132,9 @@ public final class DaemonMetrics implements PingObserver {
         Gauge.builder("switchover_connection_up", up, s -> s.getAsBoolean() ? 1 : 0)
                 .description("1 while the notifier connection to the peer is established")
                 .tag("connection", c.name().toLowerCase(Locale.ROOT))
+                // A gauge holds its object weakly by default; nothing else holds this supplier, so
+                // after a garbage collection the gauge would read NaN.
+                .strongReference(true)
                 .register(registry);
     }
 

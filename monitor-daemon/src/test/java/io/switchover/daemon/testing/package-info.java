@@ -1,2 +1,7 @@
-/** Test helpers with real components: ports that never answer, executors a test drives. */
+/**
+ * Test helpers with real components: ports that never answer ({@code SilentPort}) or answer until
+ * closed ({@code AnsweringPort}), executors a test drives, captured logs, a strict reader of the
+ * Prometheus text format, and {@code TestPair}: two real daemons in one JVM on loopback, with their
+ * configuration files ({@code NodeYaml}), admin API clients and recorded hooks.
+ */
 package io.switchover.daemon.testing;
