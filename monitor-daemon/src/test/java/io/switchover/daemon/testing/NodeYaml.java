@@ -25,7 +25,7 @@ public final class NodeYaml {
      * to rename it ({@code tie-break-rank}, 0 or 1, rank 0 wins): that rename changes this line and
      * nothing else in the tests.
      */
-    public static final String TIE_BREAK_KEY = "tie-break-priority";
+    public static final String TIE_BREAK_KEY = "tie-break-rank";
 
     private final String id;
     private final String peerId;
