@@ -528,10 +528,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
 
     @Override
     public CommandAnswer switchover(boolean force) {
-        if (force) {
-            return new CommandAnswer(false, "--force is not supported by this release");
-        }
-        return answer(core.call(machine::manualSwitchover, CORE_CALL_TIMEOUT));
+        return answer(core.call(() -> machine.manualSwitchover(force), CORE_CALL_TIMEOUT));
     }
 
     @Override

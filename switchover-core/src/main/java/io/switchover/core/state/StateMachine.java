@@ -56,6 +56,9 @@ public final class StateMachine {
     private final PrimaryMonitor primaryMonitor;
     private final NetworkDiagnosis diagnosis;
 
+    /** The operator forced the takeover this backup asked for (see manualSwitchover(boolean)). */
+    private boolean forcedTakeover;
+
     /** The self-stall guard's memory, shared by everything that times something. */
     private final StallWatch stalls;
 
@@ -223,6 +226,17 @@ public final class StateMachine {
      * Notice.Kind#HANDOVER_ABORTED} notice saying why not.
      */
     public CommandResult manualSwitchover() {
+        return manualSwitchover(false);
+    }
+
+    /**
+     * As {@link #manualSwitchover()}; with {@code force} on a backup, the "peer not in sync"
+     * refusal is overridden: the operator accepts that what the backup has not replicated is lost.
+     * The handover protocol still runs (the primary stops writes and drains what it can), and every
+     * other refusal (no peer, a switchover in progress) stands.
+     */
+    public CommandResult manualSwitchover(boolean force) {
+        forcedTakeover = force;
         Optional<String> refusal = manualSwitchoverRefusal();
         if (refusal.isPresent()) {
             return refuse(refusal.get());
@@ -261,8 +275,10 @@ public final class StateMachine {
                     "no peer: no backup has announced itself"
                             + (peerRole == null ? "" : " (the peer is " + peerRole + ")"));
         }
-        if (state.automaticSwitchoverArmed() && !replication.isInSync()) {
-            return Optional.of("peer not in sync: this backup has not caught up with the primary");
+        if (state.automaticSwitchoverArmed() && !replication.isInSync() && !forcedTakeover) {
+            return Optional.of(
+                    "peer not in sync: this backup has not caught up with the primary"
+                            + " (--force takes over anyway, losing what is not replicated)");
         }
         return Optional.empty();
     }
@@ -612,7 +628,9 @@ public final class StateMachine {
             sendHandoverAborted("'" + config.nodeId() + "' cannot take over from " + state);
             return;
         }
-        if (state.automaticSwitchoverArmed() && !replication.isInSync()) {
+        if (state.automaticSwitchoverArmed()
+                && !replication.isInSync()
+                && !(askedHere && forcedTakeover)) {
             String why = "peer not in sync: the backup '" + config.nodeId() + "' has not caught up";
             if (handover != null) {
                 handover.abort(why);

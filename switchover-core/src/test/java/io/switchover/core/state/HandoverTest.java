@@ -173,7 +173,20 @@ class HandoverTest {
                 .isEqualTo(
                         CommandResult.refused(
                                 "peer not in sync: this backup has not caught up with the"
-                                        + " primary"));
+                                        + " primary (--force takes over anyway, losing what is not"
+                                        + " replicated)"));
+    }
+
+    @Test
+    void manualSwitchover_forcedOnBackupNotInSync_takesOverAfterTheDrain() {
+        pair();
+        b.replication.inSync = false;
+
+        assertThat(b.machine.manualSwitchover(true)).isInstanceOf(CommandResult.Accepted.class);
+        time.advance(Duration.ofSeconds(1));
+
+        assertThat(b.machine.state()).isEqualTo(State.PRIMARY);
+        assertThat(a.machine.state()).isEqualTo(State.BACKUP);
     }
 
     @Test
@@ -265,7 +278,8 @@ class HandoverTest {
                 .isEqualTo(
                         CommandResult.refused(
                                 "peer not in sync: this backup has not caught up with the"
-                                        + " primary"));
+                                        + " primary (--force takes over anyway, losing what is not"
+                                        + " replicated)"));
     }
 
     @Test
