@@ -8,6 +8,7 @@ import io.switchover.core.port.Release;
 import io.switchover.core.state.CommandResult;
 import io.switchover.core.state.CoreListener;
 import io.switchover.core.state.Notice;
+import io.switchover.core.state.Reason;
 import io.switchover.core.state.State;
 import io.switchover.core.state.StateMachine;
 import io.switchover.core.state.Transition;
@@ -405,10 +406,16 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                 } catch (StorageException e) {
                     log.error("could not record {} in the event history: {}", t, e.getMessage());
                 }
+                if (t.reason().cause() == Reason.Cause.SPLIT_BRAIN_LOST) {
+                    splitBrain("lost", t.reason().detail(), t.generation());
+                }
             }
 
             @Override
             public void onNotice(Notice n) {
+                if (n.kind() == Notice.Kind.SPLIT_BRAIN_WON) {
+                    splitBrain("won", n.detail(), status.generation());
+                }
                 metrics.notice(n.kind().name());
                 decisions.info("notice {}: {}", n.kind(), n.detail());
                 try {
@@ -418,6 +425,20 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                 }
             }
         };
+    }
+
+    /** Two primaries met: alerted (ERROR log, counter) and recorded, whichever side this is. */
+    private void splitBrain(String outcome, String detail, long generation) {
+        decisions.error(
+                "SPLIT BRAIN {} by {} (generation {}): {}",
+                outcome,
+                config.nodeId(),
+                generation,
+                detail);
+        metrics.splitBrain(outcome);
+        record(
+                HistoryEvent.SPLIT_BRAIN,
+                Map.of("outcome", outcome, "detail", detail, "generation", generation));
     }
 
     private void record(String type, Map<String, ?> fields) {

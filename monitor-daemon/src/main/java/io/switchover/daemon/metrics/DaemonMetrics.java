@@ -174,6 +174,15 @@ public final class DaemonMetrics implements PingObserver {
                 .register(registry);
     }
 
+    /** Two primaries met; {@code outcome} is "won" (kept the role) or "lost" (stepped down). */
+    public void splitBrain(String outcome) {
+        Counter.builder("switchover_split_brain")
+                .description("two primaries met; this node won or lost (stepped down to FAILED)")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+    }
+
     /** A hook that failed or timed out. */
     public void hookFailed(String hook) {
         Counter.builder("switchover_hook_failures")
