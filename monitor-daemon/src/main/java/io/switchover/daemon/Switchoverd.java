@@ -3,6 +3,7 @@ package io.switchover.daemon;
 import io.switchover.daemon.config.ConfigLoader;
 import io.switchover.daemon.config.ConfigResult;
 import io.switchover.daemon.config.DaemonConfig;
+import io.switchover.daemon.runtime.LoggingSetup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -62,6 +63,7 @@ public final class Switchoverd {
         DaemonConfig config = ((ConfigResult.Valid) result).config();
         Daemon daemon;
         try {
+            LoggingSetup.apply(config.logging().dir());
             daemon = Daemon.start(config, release());
         } catch (Exception e) {
             err.println("switchoverd: cannot start: " + e.getMessage());
