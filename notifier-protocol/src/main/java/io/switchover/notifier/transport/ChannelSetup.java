@@ -2,6 +2,7 @@ package io.switchover.notifier.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -32,6 +33,13 @@ import java.util.function.Supplier;
  * which catches a peer that sends half a frame and stalls as well as a silent one.
  */
 final class ChannelSetup {
+    /**
+     * Socket write buffering for both ends: a stream pauses above 1 MiB queued and resumes below
+     * 256 KiB, so one 64 KiB chunk never flips writability on its own.
+     */
+    static final WriteBufferWaterMark WRITE_BUFFER_WATER_MARK =
+            new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
     private final NotifierSettings settings;
     private final PeerHandlers handlers;
     private final Supplier<NodeStatus> status;

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.switchover.notifier.frame.CloseReason;
 import io.switchover.notifier.handshake.HandshakeHandler;
@@ -158,7 +157,7 @@ public final class PeerClient implements AutoCloseable {
                                     (int) settings.handshakeTimeout().toMillis())
                             .option(
                                     ChannelOption.WRITE_BUFFER_WATER_MARK,
-                                    new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                                    ChannelSetup.WRITE_BUFFER_WATER_MARK)
                             .handler(
                                     new ChannelInitializer<SocketChannel>() {
                                         @Override
