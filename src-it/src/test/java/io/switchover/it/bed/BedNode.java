@@ -32,6 +32,8 @@ public final class BedNode {
     private final Path dir;
     private final Distribution dist;
     private Process process;
+    private String release;
+    private Path moduleCommand;
 
     BedNode(String id, String namespace, String address, Path dir, Distribution dist) {
         this.id = id;
@@ -78,7 +80,7 @@ public final class BedNode {
                   id: %s
                   tie-break-rank: %d
                   data-dir: data
-                peer:
+                %speer:
                   id: %s
                   host: %s
                   host-ping-timeout: %s
@@ -94,8 +96,7 @@ public final class BedNode {
                 module:
                   name: it-app
                   check:
-                    type: tcp
-                    target: 127.0.0.1:%d
+                %s
                   ping-interval: 200ms
                   ping-timeout: 500ms
                   retry-delay: 100ms
@@ -114,6 +115,7 @@ public final class BedNode {
                                 .formatted(
                                         id,
                                         rank,
+                                        release == null ? "" : "  release: \"" + release + "\"\n",
                                         peer.id,
                                         peer.address,
                                         FastProfile.ms(profile.hostPingTimeout()),
@@ -121,13 +123,51 @@ public final class BedNode {
                                         address,
                                         NOTIFIER_PORT,
                                         secret,
-                                        ADMIN_PORT,
+                                        moduleCommand == null
+                                                ? "    type: tcp\n    target: 127.0.0.1:"
+                                                        + ADMIN_PORT
+                                                : "    type: command\n    command: ["
+                                                        + moduleCommand
+                                                        + "]",
                                         nettestAddress,
                                         FastProfile.ms(profile.nettestTimeout()),
                                         ADMIN_PORT)
                         + profile.yaml();
         Files.createDirectories(dir);
         Files.writeString(configFile(), yaml);
+        this.rank = rank;
+        this.peer = peer;
+        this.nettestAddress = nettestAddress;
+        this.secret = secret;
+        this.profile = profile;
+    }
+
+    private int rank;
+    private BedNode peer;
+    private String nettestAddress;
+    private Path secret;
+    private FastProfile profile;
+
+    /**
+     * Rewrites the configuration with {@code node.release} set: the release this node announces
+     * (the upgrade states). Call before {@link #start()}.
+     */
+    public void setRelease(String release) throws IOException {
+        this.release = release;
+        writeConfig(rank, peer, nettestAddress, secret, profile);
+    }
+
+    /**
+     * Rewrites the configuration with a {@code command} module check: the module is up while the
+     * executable {@code command} exits 0. Call before {@link #start()}.
+     */
+    public void setModuleCommand(Path command) throws IOException {
+        this.moduleCommand = command;
+        writeConfig(rank, peer, nettestAddress, secret, profile);
+    }
+
+    public Path dir() {
+        return dir;
     }
 
     /**
@@ -151,6 +191,53 @@ public final class BedNode {
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
                         .start();
+    }
+
+    /** SIGSTOP to the daemon's JVM (by pid): a hung process that keeps its sockets open. */
+    public void sigstop() {
+        signal("STOP");
+    }
+
+    /** SIGCONT to the daemon's JVM (by pid). */
+    public void sigcont() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        Sh.run("kill", "-" + name, Long.toString(process.pid()));
+    }
+
+    /**
+     * Runs a {@code switchoverctl} command (e.g. {@code rejoin}, {@code switch}) against this
+     * node's admin API, inside its namespace; returns its output, throws if it exits non-zero.
+     */
+    public String ctl(String... command) {
+        List<String> argv =
+                new ArrayList<>(
+                        List.of(
+                                "ip",
+                                "netns",
+                                "exec",
+                                namespace,
+                                dist.switchoverctl().toString(),
+                                "--url",
+                                "http://127.0.0.1:" + ADMIN_PORT + "/",
+                                "--data-dir",
+                                dataDir().toString()));
+        argv.addAll(List.of(command));
+        Sh.Result result = Sh.tryRun(Duration.ofSeconds(30), argv);
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException(
+                    "switchoverctl "
+                            + String.join(" ", command)
+                            + " on "
+                            + id
+                            + " failed (exit "
+                            + result.exitCode()
+                            + "): "
+                            + result.output());
+        }
+        return result.output();
     }
 
     public boolean isRunning() {

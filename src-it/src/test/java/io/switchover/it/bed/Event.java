@@ -15,7 +15,8 @@ public record Event(
         String to,
         String cause,
         String kind,
-        String detail) {
+        String detail,
+        long generation) {
 
     static Event of(JsonNode json) {
         return new Event(
@@ -26,7 +27,8 @@ public record Event(
                 json.path("to").asText(null),
                 json.path("cause").asText(null),
                 json.path("kind").asText(null),
-                json.path("detail").asText(""));
+                json.path("detail").asText(""),
+                json.path("generation").asLong(-1));
     }
 
     public boolean isTransitionTo(String state) {
@@ -40,7 +42,8 @@ public record Event(
     @Override
     public String toString() {
         return "transition".equals(type)
-                ? "#%d %s %s -> %s %s: %s".formatted(sequence, time, from, to, cause, detail)
+                ? "#%d %s %s -> %s %s (gen %d): %s"
+                        .formatted(sequence, time, from, to, cause, generation, detail)
                 : "#%d %s notice %s: %s".formatted(sequence, time, kind, detail);
     }
 }

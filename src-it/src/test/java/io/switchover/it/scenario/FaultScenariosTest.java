@@ -7,6 +7,9 @@ import io.switchover.it.bed.Event;
 import io.switchover.it.bed.Poll;
 import io.switchover.it.bed.TestBed;
 import io.switchover.it.bed.TestBedExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -117,6 +120,156 @@ class FaultScenariosTest {
                                 explanation));
     }
 
+    @Test
+    void scenario2_primaryHung_backupTakesOverAndOldPrimaryFailsThenRejoins(TestBed bed)
+            throws Exception {
+        bed.startPair();
+        BedNode a = bed.a();
+
+        a.sigstop();
+        Instant fault = Instant.now();
+        Takeover takeover;
+        try {
+            takeover = awaitTakeover(bed, fault);
+        } finally {
+            a.sigcont();
+        }
+        Instant resumed = Instant.now();
+
+        // The old primary learns on resuming that it lost: FAILED, never a second primary.
+        Instant failed =
+                TestBed.awaitState(
+                        a,
+                        "FAILED",
+                        bed.profile().takeoverBound().multipliedBy(3),
+                        "node-a to fail");
+        assertThat(a.events().stream().filter(e -> e.isTransitionTo("PRIMARY")).count())
+                .as("node-a never became primary again")
+                .isEqualTo(1);
+        assertNoTwoPrimariesOfOneGeneration(bed);
+        assertThat(bed.b().state()).isEqualTo("PRIMARY");
+
+        Instant rejoin = Instant.now();
+        a.ctl("rejoin");
+        Instant backup =
+                TestBed.awaitState(
+                        a, "BACKUP", Duration.ofSeconds(20), "node-a to rejoin as backup");
+        assertThat(bed.b().state()).isEqualTo("PRIMARY");
+        assertNoTwoPrimariesOfOneGeneration(bed);
+        summary(
+                "2 primary hung (SIGSTOP)",
+                "detection %d ms, takeover %d ms (%s); after SIGCONT node-a FAILED in %d ms;"
+                                .formatted(
+                                        takeover.detectionMillis(),
+                                        takeover.takeoverMillis(),
+                                        takeover.cause(),
+                                        Duration.between(resumed, failed).toMillis())
+                        + " rejoin -> BACKUP in %d ms"
+                                .formatted(Duration.between(rejoin, backup).toMillis()));
+    }
+
+    @Test
+    void scenario5_moduleDownOnPrimary_backupTakesOverForModuleDown(TestBed bed) throws Exception {
+        // node-a's module is up while the flag file is absent; the test creates it.
+        Path flag = bed.a().dir().resolve("module-down");
+        Path check = bed.a().dir().resolve("module-check.sh");
+        Files.writeString(check, "#!/bin/sh\n[ ! -e '" + flag + "' ]\n");
+        Files.setPosixFilePermissions(check, PosixFilePermissions.fromString("rwx------"));
+        bed.a().setModuleCommand(check);
+        bed.startPair();
+
+        Files.createFile(flag);
+        Instant fault = Instant.now();
+
+        Takeover takeover = awaitTakeover(bed, fault);
+        assertThat(
+                        takeover.detection().cause()
+                                + " "
+                                + takeover.detection().detail()
+                                + " "
+                                + takeover.cause()
+                                + " "
+                                + takeover.promotion().detail())
+                .as("the reason is the module")
+                .contains("MODULE_DOWN");
+        assertThat(bed.a().isRunning()).as("node-a's daemon itself is fine").isTrue();
+        takeover.print("5 module down, connections up");
+    }
+
+    @Test
+    void scenario8_bothStartedAtOnce_exactlyOnePrimary(TestBed bed) throws Exception {
+        Duration boot = bed.profile().startupWindow().plusSeconds(20);
+        Instant start = Instant.now();
+        bed.a().start();
+        bed.b().start();
+
+        Instant primary = TestBed.awaitState(bed.a(), "PRIMARY", boot, "node-a (rank 0) primary");
+        Instant backup = TestBed.awaitState(bed.b(), "BACKUP", boot, "node-b (rank 1) backup");
+        // Settle one ping round and look again: still one primary, and never node-b.
+        Poll.until(Duration.ofSeconds(2), Optional::empty);
+        assertThat(bed.a().state()).isEqualTo("PRIMARY");
+        assertThat(bed.b().state()).isEqualTo("BACKUP");
+        assertThat(bed.b().firstTransitionTo("PRIMARY")).as("node-b never primary").isEmpty();
+        assertThat(bed.a().events().stream().filter(e -> e.isTransitionTo("PRIMARY")).count())
+                .isEqualTo(1);
+        summary(
+                "8 both started at once",
+                "node-a (rank 0) PRIMARY after %d ms, node-b BACKUP after %d ms"
+                        .formatted(
+                                Duration.between(start, primary).toMillis(),
+                                Duration.between(start, backup).toMillis()));
+    }
+
+    @Test
+    void scenario9_releaseMismatch_noAutomaticSwitchoverButManualWorks(TestBed bed)
+            throws Exception {
+        BedNode a = bed.a();
+        BedNode b = bed.b();
+        a.setRelease("9.1.0");
+        b.setRelease("9.2.0");
+        Duration boot = bed.profile().startupWindow().plusSeconds(20);
+        a.start();
+        TestBed.awaitState(a, "PRIMARY", boot, "node-a to become primary on its own");
+        b.start();
+        String upgrade = awaitUpgradeState(b, boot);
+
+        // Manual switch with both alive: node-b PRIMARY, node-a FAILED.
+        Instant switchAt = Instant.now();
+        b.ctl("switch");
+        Instant promoted = TestBed.awaitState(b, "PRIMARY", Duration.ofSeconds(15), "switch");
+        Instant failed = TestBed.awaitState(a, "FAILED", Duration.ofSeconds(15), "old primary");
+        assertNoTwoPrimariesOfOneGeneration(bed);
+
+        // node-a rejoins, again in an upgrade state; then the primary dies.
+        a.ctl("rejoin");
+        String rejoined = awaitUpgradeState(a, Duration.ofSeconds(20));
+        long primariesOfA = a.events().stream().filter(e -> e.isTransitionTo("PRIMARY")).count();
+        Duration window = bed.profile().takeoverBound().multipliedBy(2);
+        b.kill9();
+        Instant fault = Instant.now();
+        Optional<Event> promotion =
+                Poll.until(
+                        window,
+                        () ->
+                                a.events().stream()
+                                        .filter(e -> e.isTransitionTo("PRIMARY"))
+                                        .skip(primariesOfA)
+                                        .findFirst());
+        assertThat(promotion).as("no automatic switchover in the upgrade states").isEmpty();
+        assertThat(a.isRunning()).isTrue();
+        assertThat(a.state()).startsWith("UPGRADE_");
+        summary(
+                "9 release mismatch",
+                ("node-b %s; manual switch: PRIMARY in %d ms, node-a FAILED in %d ms; rejoined %s;"
+                                + " node-b killed: no promotion in %d ms (2x bound)")
+                        .formatted(
+                                upgrade,
+                                Duration.between(switchAt, promoted).toMillis(),
+                                Duration.between(switchAt, failed).toMillis(),
+                                rejoined,
+                                Duration.between(fault, Instant.now()).toMillis()));
+    }
+
     // ---- helpers --------------------------------------------------------------------------
 
     /** The backup's leaving BACKUP (detection) and becoming PRIMARY (takeover) after a fault. */
@@ -173,6 +326,33 @@ class FaultScenariosTest {
                 .isLessThanOrEqualTo(bound.toMillis());
         assertThat(takeover.generation()).as("a promotion takes a new generation").isGreaterThan(2);
         return takeover;
+    }
+
+    /** Waits for UPGRADE_HIGHER or UPGRADE_LOWER, returns which. */
+    private static String awaitUpgradeState(BedNode node, Duration deadline) {
+        return Poll.until(
+                        deadline,
+                        () -> Optional.of(node.state()).filter(s -> s.startsWith("UPGRADE_")))
+                .orElseThrow(
+                        () ->
+                                new AssertionError(
+                                        node.id()
+                                                + " not in an upgrade state but "
+                                                + node.state()
+                                                + "; events: "
+                                                + node.events()));
+    }
+
+    /** Over both histories, each generation had at most one PRIMARY. */
+    private static void assertNoTwoPrimariesOfOneGeneration(TestBed bed) {
+        List<Event> primaries =
+                java.util.stream.Stream.concat(bed.a().events().stream(), bed.b().events().stream())
+                        .filter(e -> e.isTransitionTo("PRIMARY"))
+                        .toList();
+        assertThat(primaries.stream().map(Event::generation).toList())
+                .as("never two primaries of one generation: %s", primaries)
+                .doesNotHaveDuplicates()
+                .doesNotContain(-1L);
     }
 
     private static void summary(String scenario, String result) {
