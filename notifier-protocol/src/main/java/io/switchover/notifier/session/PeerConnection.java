@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
@@ -191,15 +192,7 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
                     t.lastSeq = seq;
                     Pending<Void> p = new Pending<>(future, start, b -> null);
                     t.pending.put(seq, p);
-                    p.timer =
-                            loop.schedule(
-                                    () -> {
-                                        if (t.pending.remove(seq) != null) {
-                                            p.complete(new Outcome.Timeout<>(p.elapsed()));
-                                        }
-                                    },
-                                    timeout.toNanos(),
-                                    TimeUnit.NANOSECONDS);
+                    p.expireAfter(timeout, () -> t.pending.remove(seq) != null);
                     send(new Message.Notify(seq, topic, body));
                 });
         return future;
@@ -310,15 +303,7 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
                     long id = nextId++;
                     Pending<T> p = new Pending<>(future, start, decode);
                     requests.put(id, p);
-                    p.timer =
-                            loop.schedule(
-                                    () -> {
-                                        if (requests.remove(id) != null) {
-                                            p.complete(new Outcome.Timeout<>(p.elapsed()));
-                                        }
-                                    },
-                                    timeout.toNanos(),
-                                    TimeUnit.NANOSECONDS);
+                    p.expireAfter(timeout, () -> requests.remove(id) != null);
                     send(build.apply(id));
                 });
         return future;
@@ -433,6 +418,22 @@ public final class PeerConnection extends ChannelInboundHandlerAdapter {
 
         long elapsed() {
             return System.nanoTime() - start;
+        }
+
+        /**
+         * Completes as {@code TIMEOUT} after {@code timeout}, if {@code removeFromTable} still
+         * finds the entry (an answer that came first removed it).
+         */
+        void expireAfter(Duration timeout, BooleanSupplier removeFromTable) {
+            timer =
+                    loop.schedule(
+                            () -> {
+                                if (removeFromTable.getAsBoolean()) {
+                                    complete(new Outcome.Timeout<>(elapsed()));
+                                }
+                            },
+                            timeout.toNanos(),
+                            TimeUnit.NANOSECONDS);
         }
 
         void complete(Outcome<T> outcome) {
