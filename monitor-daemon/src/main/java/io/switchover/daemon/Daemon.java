@@ -346,16 +346,14 @@ public final class Daemon implements AdminOperations, AutoCloseable {
             @Override
             public void established(PeerConnection c) {
                 observations.established(c);
-                Connection which =
-                        c.kind() == ConnectionKind.MAIN ? Connection.MAIN : Connection.AUXILIARY;
+                Connection which = NotifierPeerLink.connection(c.kind());
                 core.execute(() -> machine.onConnectionChanged(which, true));
             }
 
             @Override
             public void lost(PeerConnection c, CloseReason reason, String detail) {
                 observations.lost(c, reason, detail);
-                Connection which =
-                        c.kind() == ConnectionKind.MAIN ? Connection.MAIN : Connection.AUXILIARY;
+                Connection which = NotifierPeerLink.connection(c.kind());
                 core.execute(() -> machine.onConnectionChanged(which, false));
             }
 

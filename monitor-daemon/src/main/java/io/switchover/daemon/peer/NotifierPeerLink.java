@@ -60,6 +60,11 @@ public final class NotifierPeerLink implements PeerLink {
         return c == Connection.MAIN ? ConnectionKind.MAIN : ConnectionKind.AUX;
     }
 
+    /** The core's name for a notifier connection kind. */
+    public static Connection connection(ConnectionKind kind) {
+        return kind == ConnectionKind.MAIN ? Connection.MAIN : Connection.AUXILIARY;
+    }
+
     @Override
     public boolean isConnected(Connection connection) {
         return client.isConnected(kind(connection));
