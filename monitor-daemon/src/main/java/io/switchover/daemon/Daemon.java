@@ -5,6 +5,9 @@ import io.switchover.core.port.Connection;
 import io.switchover.core.port.PeerMessage;
 import io.switchover.core.port.Ports;
 import io.switchover.core.port.Release;
+import io.switchover.core.registry.Registry;
+import io.switchover.core.registry.RegistryLimits;
+import io.switchover.core.registry.Resync;
 import io.switchover.core.state.CommandResult;
 import io.switchover.core.state.CoreListener;
 import io.switchover.core.state.Notice;
@@ -28,7 +31,10 @@ import io.switchover.daemon.peer.PeerMessageCodec;
 import io.switchover.daemon.peer.PingObserver;
 import io.switchover.daemon.probe.DaemonNetworkProbe;
 import io.switchover.daemon.runtime.CoreExecutor;
-import io.switchover.daemon.runtime.NoReplication;
+import io.switchover.daemon.registry.MvRegistryStore;
+import io.switchover.daemon.registry.RegistryEvents;
+import io.switchover.daemon.registry.RegistryReplication;
+import io.switchover.daemon.registry.RegistryService;
 import io.switchover.daemon.status.Observations;
 import io.switchover.daemon.store.AdminToken;
 import io.switchover.daemon.store.DataDirectory;
@@ -51,6 +57,7 @@ import io.switchover.notifier.transport.PeerClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,6 +105,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
     private final NotifierServer server;
     private final PeerClient client;
     private final StateMachine machine;
+    private final RegistryService registry;
     private final AdminServer admin;
     private volatile NodeStatus status;
     private volatile boolean closed;
@@ -149,6 +157,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
             EventLoopGroup group = EventLoops.create("switchover-notifier", 2);
             own(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
             moduleCheck = moduleCheck(config, blocking, group);
+            registry = own(openRegistry(config, generations.load()));
 
             PeerHandlers handlers = new PeerHandlers();
             Duration checkTimeout = checkTimeout(config.core().modulePingTimeout());
@@ -167,10 +176,12 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                         return moduleCheck.check(checkTimeout);
                     });
             handlers.request(PeerMessageCodec.OPERATION, this::onPeerMessage);
+            registry.register(handlers);
 
             NotifierSettings settings =
                     config.notifierSettings(buildRelease)
-                            .capabilities(List.of("core-messages-1", "module-ping"))
+                            .capabilities(
+                                    List.of("core-messages-1", "module-ping", "registry-1"))
                             .build();
             server = new NotifierServer(settings, handlers, () -> status, serverListener(), group);
             own(server);
@@ -203,7 +214,12 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                             Release.parse(release),
                             core,
                             core,
-                            new Ports(link, probe, generations, new NoReplication(), hooks),
+                            new Ports(
+                                    link,
+                                    probe,
+                                    generations,
+                                    new RegistryReplication(registry, core),
+                                    hooks),
                             coreListener());
 
             metrics.generation(status.generation());
@@ -212,7 +228,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
             }
             metrics.notifier("server", server.stats());
             metrics.notifier("client", client.stats());
-            metrics.replicationLag(this, d -> 0);
+            metrics.registry(registry);
 
             admin =
                     own(
@@ -321,6 +337,106 @@ public final class Daemon implements AdminOperations, AutoCloseable {
         return endpoint.check(config.module().name());
     }
 
+    private RegistryService openRegistry(DaemonConfig config, long generation) throws Exception {
+        Path dir = dataDirectory.resolve("registry");
+        MvRegistryStore store =
+                MvRegistryStore.open(
+                        dir.resolve("registry.mv.db"),
+                        config.registry().fsync()
+                                ? MvRegistryStore.Durability.FSYNC
+                                : MvRegistryStore.Durability.WRITE);
+        try {
+            Registry tree = new Registry(store, RegistryLimits.DEFAULT);
+            log.info(
+                    "registry opened: {} keys at seq {} ({}, durability {})",
+                    tree.keyCount(),
+                    tree.lastSeq(),
+                    dir,
+                    config.registry().fsync() ? "fsync" : "write");
+            RegistryService.Settings settings =
+                    new RegistryService.Settings(
+                            config.registry().ackTimeout(),
+                            RegistryService.Settings.DEFAULT.requestTimeout(),
+                            config.registry().maxUnackedChanges(),
+                            RegistryService.Settings.DEFAULT.retryDelay(),
+                            RegistryService.Settings.DEFAULT.maxRetryDelay(),
+                            RegistryService.Settings.DEFAULT.resync());
+            return new RegistryService(
+                    tree,
+                    store,
+                    config.nodeId(),
+                    config.peer().id(),
+                    generation,
+                    dir.resolve("kept-aside"),
+                    settings,
+                    registryEvents(),
+                    () ->
+                            this.client
+                                    .connection(ConnectionKind.AUX)
+                                    .or(() -> this.client.connection(ConnectionKind.MAIN)));
+        } catch (RuntimeException | Error e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Replication events become history events, decision-log lines and metrics. */
+    private RegistryEvents registryEvents() {
+        return new RegistryEvents() {
+            @Override
+            public void sessionStarted(String role, String peer, long seq) {
+                record(
+                        HistoryEvent.REGISTRY,
+                        Map.of("what", "session-started", "role", role, "peer", peer, "seq", seq));
+            }
+
+            @Override
+            public void sessionEnded(String role, String peer, String reason) {
+                metrics.registrySessionEnded(role);
+                record(
+                        HistoryEvent.REGISTRY,
+                        Map.of(
+                                "what",
+                                "session-ended",
+                                "role",
+                                role,
+                                "peer",
+                                peer,
+                                "reason",
+                                reason));
+            }
+
+            @Override
+            public void resynchronised(String peer, Resync.Result result, long millis) {
+                metrics.registryResync(result, millis);
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("what", "compared");
+                f.put("peer", peer);
+                f.put("complete", result.complete());
+                f.put("detail", result.detail());
+                f.put("millis", millis);
+                f.put("messages", result.stats().messages());
+                f.put("bytes", result.stats().bytesSent() + result.stats().bytesReceived());
+                f.put("entriesWritten", result.stats().entriesWritten());
+                f.put("entriesRemoved", result.stats().entriesRemoved());
+                record(HistoryEvent.REGISTRY, f);
+            }
+
+            @Override
+            public void keptAside(Path file, String why) {
+                decisions.warn("registry tree kept aside in {}: {}", file, why);
+                record(
+                        HistoryEvent.REGISTRY,
+                        Map.of("what", "kept-aside", "file", file.toString(), "reason", why));
+            }
+
+            @Override
+            public void propagated(int changes, long nanos) {
+                metrics.registryPropagated(changes, nanos);
+            }
+        };
+    }
+
     private CompletableFuture<byte[]> onPeerMessage(PeerConnection from, byte[] body) {
         PeerMessage message;
         try {
@@ -348,6 +464,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                 observations.established(c);
                 Connection which = NotifierPeerLink.connection(c.kind());
                 core.execute(() -> machine.onConnectionChanged(which, true));
+                registry.connectionEstablished();
             }
 
             @Override
@@ -355,6 +472,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                 observations.lost(c, reason, detail);
                 Connection which = NotifierPeerLink.connection(c.kind());
                 core.execute(() -> machine.onConnectionChanged(which, false));
+                registry.connectionLost(c);
             }
 
             @Override
@@ -375,6 +493,12 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                         c.kind().wireName(),
                         c.peer().remoteAddress());
             }
+
+            @Override
+            public void lost(PeerConnection c, CloseReason reason, String detail) {
+                // The primary's replication session runs over the backup's connection to it.
+                registry.connectionLost(c);
+            }
         };
     }
 
@@ -383,6 +507,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
             @Override
             public void onTransition(Transition t) {
                 status = new NodeStatus(t.to().name(), t.generation());
+                registry.onTransition(t);
                 metrics.transition(t);
                 if (t.to() == State.PRIMARY && t.from() != State.STARTING) {
                     // The source product's unmistakable line, preceded by its reason.
@@ -525,8 +650,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
         module.put("lastPings", observations.modulePings());
         out.put("module", module);
         Map<String, Object> replication = new LinkedHashMap<>();
-        replication.put("lag", 0);
-        replication.put("detail", "nothing is replicated by this release");
+        replication.put("registry", registry.status());
         out.put("replication", replication);
         return out;
     }
@@ -576,6 +700,11 @@ public final class Daemon implements AdminOperations, AutoCloseable {
 
     public AdminToken token() {
         return token;
+    }
+
+    /** The registry this daemon serves and replicates. */
+    public RegistryService registry() {
+        return registry;
     }
 
     /**

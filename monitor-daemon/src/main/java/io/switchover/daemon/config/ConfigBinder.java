@@ -134,6 +134,8 @@ final class ConfigBinder {
         DaemonConfig.Probe probe = probe(top.section("probe"));
         HookSettings hooks = hooks(top.section("hooks"));
 
+        DaemonConfig.Registry registry = registry(top.section("registry"));
+
         Section adminSection = top.section("admin");
         HostPort adminListen = adminSection.hostPort("listen").orElse(DEFAULT_ADMIN_LISTEN);
         adminSection.finish();
@@ -162,6 +164,7 @@ final class ConfigBinder {
                         module.orElseThrow(),
                         probe,
                         hooks,
+                        registry,
                         new DaemonConfig.Admin(adminListen),
                         new DaemonConfig.Logging(logDir),
                         coreConfig));
@@ -489,6 +492,19 @@ final class ConfigBinder {
                 section.value("peer-host", PROBE_TARGET_FORMS, ProbeTarget::parse);
         section.finish();
         return new DaemonConfig.Probe(mode, tcpPort, peerHost);
+    }
+
+    private DaemonConfig.Registry registry(Section section) {
+        Map<String, Boolean> durability = new LinkedHashMap<>();
+        durability.put("fsync", true);
+        durability.put("write", false);
+        boolean fsync = section.choice("durability", durability).orElse(true);
+        Duration ackTimeout =
+                section.duration("ack-timeout", Duration.ofMillis(100), Duration.ofMinutes(10))
+                        .orElse(Duration.ofSeconds(10));
+        int maxUnacked = section.integer("max-unacked-changes", 1_000, 10_000_000).orElse(100_000);
+        section.finish();
+        return new DaemonConfig.Registry(fsync, ackTimeout, maxUnacked);
     }
 
     private HookSettings hooks(Section section) {

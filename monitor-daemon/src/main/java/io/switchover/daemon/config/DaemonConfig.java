@@ -38,6 +38,7 @@ public record DaemonConfig(
         Module module,
         Probe probe,
         HookSettings hooks,
+        Registry registry,
         Admin admin,
         Logging logging,
         CoreConfig core) {
@@ -51,6 +52,7 @@ public record DaemonConfig(
         Objects.requireNonNull(module, "module");
         Objects.requireNonNull(probe, "probe");
         Objects.requireNonNull(hooks, "hooks");
+        Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(core, "core");
@@ -140,6 +142,22 @@ public record DaemonConfig(
     }
 
     /** The admin API (HTTP + JSON, token-protected). */
+    /**
+     * The replicated registry.
+     *
+     * @param fsync whether a commit forces the store to disk before a write is acknowledged (true,
+     *     the default: an acknowledged write survives a power loss) or only hands it to the
+     *     operating system (survives a crash of switchoverd, not of the machine)
+     * @param ackTimeout how long the primary waits for the backup to acknowledge a batch of changes
+     *     before it ends the session (the backup then re-synchronises by comparison)
+     * @param maxUnackedChanges how far the backup may fall behind before its session ends
+     */
+    public record Registry(boolean fsync, Duration ackTimeout, int maxUnackedChanges) {
+        public Registry {
+            Objects.requireNonNull(ackTimeout, "ackTimeout");
+        }
+    }
+
     public record Admin(HostPort listen) {
         public Admin {
             Objects.requireNonNull(listen, "listen");

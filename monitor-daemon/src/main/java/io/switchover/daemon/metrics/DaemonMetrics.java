@@ -7,9 +7,11 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchover.core.port.Connection;
+import io.switchover.core.registry.Resync;
 import io.switchover.core.state.State;
 import io.switchover.core.state.Transition;
 import io.switchover.daemon.peer.PingObserver;
+import io.switchover.daemon.registry.RegistryService;
 import io.switchover.notifier.frame.CloseReason;
 import io.switchover.notifier.session.NotifierStats;
 import io.switchover.notifier.session.Outcome;
@@ -167,11 +169,73 @@ public final class DaemonMetrics implements PingObserver {
                 .register(registry);
     }
 
-    /** Exports the replication lag (changes the backup has not acknowledged) as read now. */
-    public <T> void replicationLag(T source, ToDoubleFunction<T> lag) {
-        Gauge.builder("switchover_replication_lag", source, lag)
-                .description("changes acknowledged on the primary and not yet on the backup")
+    /** The registry's gauges: replication lag in changes and seconds, and keys held. */
+    public void registry(RegistryService service) {
+        Gauge.builder(
+                        "switchover_replication_lag",
+                        service,
+                        RegistryService::lagChanges)
+                .description(
+                        "registry changes acknowledged on the primary and not yet on the backup")
                 .register(registry);
+        Gauge.builder(
+                        "switchover_replication_lag_seconds",
+                        service,
+                        RegistryService::lagSeconds)
+                .description(
+                        "age of the oldest registry change the backup has not acknowledged")
+                .register(registry);
+        Gauge.builder(
+                        "switchover_registry_in_sync",
+                        service,
+                        s -> s.inSyncForMetrics() ? 1 : 0)
+                .description(
+                        "primary: the backup compared its tree and receives changes; backup: it"
+                                + " is in sync with the primary")
+                .register(registry);
+    }
+
+    /** A registry replication session ended ({@code role}: source or replica). */
+    public void registrySessionEnded(String role) {
+        Counter.builder("switchover_registry_sessions_ended")
+                .description("registry replication sessions that ended, by this node's role")
+                .tag("role", role)
+                .register(registry)
+                .increment();
+    }
+
+    /** A compare-and-update finished. */
+    public void registryResync(Resync.Result result, long millis) {
+        String outcome = result.complete() ? "complete" : "failed";
+        Counter.builder("switchover_registry_comparisons")
+                .description("registry compare-and-update runs, by outcome")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+        Counter.builder("switchover_registry_comparison_bytes")
+                .description("bytes exchanged by registry compare-and-update runs")
+                .register(registry)
+                .increment(result.stats().bytesSent() + result.stats().bytesReceived());
+        Timer.builder("switchover_registry_comparison_duration")
+                .description("how long registry compare-and-update runs took")
+                .tag("outcome", outcome)
+                .register(registry)
+                .record(Duration.ofMillis(millis));
+    }
+
+    /** Primary: {@code changes} acknowledged by the backup, the oldest {@code nanos} after commit. */
+    public void registryPropagated(int changes, long nanos) {
+        Counter.builder("switchover_registry_changes_replicated")
+                .description("registry changes the backup acknowledged as durable")
+                .register(registry)
+                .increment(changes);
+        Timer.builder("switchover_registry_propagation")
+                .description(
+                        "time from commit on the primary to the backup's acknowledgement (oldest"
+                                + " change of each batch)")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Two primaries met; {@code outcome} is "won" (kept the role) or "lost" (stepped down). */

@@ -39,6 +39,9 @@ public record HistoryEvent(Instant time, long sequence, String type, Map<String,
     /** Two primaries met. */
     public static final String SPLIT_BRAIN = "split-brain";
 
+    /** Registry replication: sessions, comparisons, trees kept aside ({@code what} says which). */
+    public static final String REGISTRY = "registry";
+
     /** Names a field may not take: they are the line's own keys. */
     static final Set<String> RESERVED = Set.of("time", "sequence", "type");
 

@@ -42,6 +42,8 @@ public final class TestNode implements AutoCloseable {
     private final Path home;
     private final AnsweringPort module;
     private volatile Daemon daemon;
+    /** Started and not stopped since: a stopped node may start again over the same data. */
+    private volatile boolean running;
 
     TestNode(NodeYaml yaml, Path configFile, AnsweringPort module) {
         this.yaml = yaml;
@@ -80,11 +82,17 @@ public final class TestNode implements AutoCloseable {
 
     /** Loads the configuration file, as switchoverd does, and starts the daemon in this JVM. */
     public TestNode start() throws Exception {
-        if (daemon != null) {
+        if (running) {
             throw new IllegalStateException(id() + " is already started");
         }
+        running = true;
         DaemonConfig config = ConfigLoader.load(configFile).orElseThrow();
-        daemon = Daemon.start(config, TestPair.RELEASE);
+        try {
+            daemon = Daemon.start(config, TestPair.RELEASE);
+        } catch (Exception | Error e) {
+            running = false;
+            throw e;
+        }
         return this;
     }
 
@@ -103,6 +111,7 @@ public final class TestNode implements AutoCloseable {
         if (d != null) {
             d.close();
         }
+        running = false;
     }
 
     /** The admin API, with the daemon's token. */
