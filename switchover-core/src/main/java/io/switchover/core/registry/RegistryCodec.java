@@ -642,16 +642,10 @@ public final class RegistryCodec {
         String str(String field) throws RegistryException {
             int start = pos;
             long n = varlong(field + " length");
-            if (n > b.length - pos) {
+            int left = b.length - pos;
+            if (n > left) {
                 pos = start;
-                throw invalid(
-                        "truncated: "
-                                + field
-                                + " of "
-                                + n
-                                + " bytes, "
-                                + (b.length - pos)
-                                + " left");
+                throw invalid("truncated: " + field + " of " + n + " bytes, " + left + " left");
             }
             int len = (int) n;
             String s =
