@@ -381,7 +381,7 @@ class ResyncTest {
 
         Registry backup = registry();
         Outcome full = resync(primary, backup, Resync.Settings.DEFAULT);
-        Trees.assertSame(primary, backup);
+        Trees.assertSameTree(primary, backup);
 
         Random random = new Random(20);
         int differences = 0;
@@ -395,7 +395,7 @@ class ResyncTest {
             differences++;
         }
         Outcome few = resync(primary, backup, Resync.Settings.DEFAULT);
-        Trees.assertSame(primary, backup);
+        Trees.assertSameTree(primary, backup);
 
         Resync.Stats f = full.result.stats();
         Resync.Stats d = few.result.stats();
@@ -552,6 +552,13 @@ class ResyncTest {
             List<KeyValues> out = new ArrayList<>();
             r.export(KeyPath.ROOT, out::add);
             return out;
+        }
+
+        /** The hash trees and counts only: for trees too large to export twice per test. */
+        static void assertSameTree(Registry primary, Registry backup) {
+            assertThat(backup.entryCount()).isEqualTo(primary.entryCount());
+            assertThat(backup.keyCount()).isEqualTo(primary.keyCount());
+            HashTreeTest.assertSameTree(primary.hashTree(), backup.hashTree());
         }
 
         static void assertSame(Registry primary, Registry backup) {
