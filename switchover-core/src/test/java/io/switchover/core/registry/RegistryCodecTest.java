@@ -210,7 +210,7 @@ class RegistryCodecTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+    @ValueSource(longs = {1, 2, 3, 4})
     void decode_randomCorruption_invalidNeverUnchecked(long seed) throws Exception {
         Random random = new Random(seed);
         for (Map.Entry<String, byte[]> sample : samples().entrySet()) {

@@ -182,7 +182,7 @@ class RegistryServerTest {
         Random random = new Random(seed);
         RegistryServer server = server(1 << 16, 64);
         for (String operation : RegistryServer.OPERATIONS) {
-            for (int i = 0; i < 2_000; i++) {
+            for (int i = 0; i < 1_000; i++) {
                 byte[] body = new byte[random.nextInt(24)];
                 random.nextBytes(body);
                 try {
