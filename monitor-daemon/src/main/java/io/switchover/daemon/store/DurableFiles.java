@@ -17,8 +17,11 @@ import org.slf4j.Logger;
  * The one way this package makes a file durable. Small files are replaced whole (temporary file,
  * fsync, atomic rename, fsync of the directory), so a reader sees the old content or the new one,
  * never a mix, even after a power cut.
+ *
+ * <p>Public for stores that manage their own file format elsewhere in the daemon (the registry's
+ * MVStore file): they use {@link #syncDirectory} to make a new file's name durable.
  */
-final class DurableFiles {
+public final class DurableFiles {
 
     /** Files holding state or secrets: the owner reads and writes, nobody else sees them. */
     static final Set<PosixFilePermission> OWNER_READ_WRITE =
@@ -64,7 +67,7 @@ final class DurableFiles {
     }
 
     /** Makes the directory's entries (a new or renamed file) survive a crash. */
-    static void syncDirectory(Path directory) throws IOException {
+    public static void syncDirectory(Path directory) throws IOException {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         }

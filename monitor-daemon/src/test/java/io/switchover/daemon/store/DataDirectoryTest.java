@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
+import io.switchover.daemon.testing.ChildJvm;
 import io.switchover.daemon.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;

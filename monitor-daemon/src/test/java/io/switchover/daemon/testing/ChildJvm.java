@@ -1,4 +1,4 @@
-package io.switchover.daemon.store;
+package io.switchover.daemon.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,7 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A main class of the test classpath running in its own JVM, with its output read line by line. */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
     private static final String END = "\u0000end";
 
     private final Process process;
@@ -26,7 +26,28 @@ final class ChildJvm implements AutoCloseable {
         reader.start();
     }
 
-    static ChildJvm start(Class<?> main, String... args) throws IOException {
+    public static ChildJvm start(Class<?> main, String... args) throws IOException {
+        return new ChildJvm(
+                new ProcessBuilder(command(main, args)).redirectErrorStream(true).start());
+    }
+
+    /**
+     * As {@link #start}, with the child unable to make any file larger than {@code kib} KiB ({@code
+     * ulimit -f}): its writes beyond that fail as on a full disk (the JVM ignores SIGXFSZ, so they
+     * throw {@code IOException: File too large}).
+     */
+    public static ChildJvm startWithFileSizeLimit(long kib, Class<?> main, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add("sh");
+        command.add("-c");
+        // ulimit -f counts 512-byte blocks; "$0" "$@" is the java command line below.
+        command.add("ulimit -f " + kib * 2 + " && exec \"$0\" \"$@\"");
+        command.addAll(command(main, args));
+        return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    private static List<String> command(Class<?> main, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // A short-lived helper: quick startup matters more than peak speed.
@@ -36,15 +57,15 @@ final class ChildJvm implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
         command.addAll(List.of(args));
-        return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start());
+        return command;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** The next line of output; fails if none comes within {@code bound} or the output ends. */
-    String nextLine(Duration bound) throws InterruptedException {
+    public String nextLine(Duration bound) throws InterruptedException {
         String line = lines.poll(bound.toMillis(), TimeUnit.MILLISECONDS);
         if (line == null) {
             throw new AssertionError("child JVM " + pid() + " printed nothing within " + bound);
@@ -56,7 +77,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** The first line starting with {@code prefix}, skipping others (JVM warnings, logging). */
-    String lineStartingWith(String prefix, Duration bound) throws InterruptedException {
+    public String lineStartingWith(String prefix, Duration bound) throws InterruptedException {
         long deadline = System.nanoTime() + bound.toNanos();
         while (true) {
             String line = nextLine(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
@@ -66,15 +87,18 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    int awaitExit(Duration bound) throws InterruptedException {
+    public int awaitExit(Duration bound) throws InterruptedException {
         if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("child JVM " + pid() + " still running after " + bound);
         }
         return process.exitValue();
     }
 
-    /** SIGKILL: the process gets no chance to release anything itself. */
-    void killHard() throws InterruptedException {
+    /**
+     * SIGKILL ({@link Process#destroyForcibly()} on Linux): the process gets no chance to release
+     * anything itself.
+     */
+    public void killHard() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
     }
