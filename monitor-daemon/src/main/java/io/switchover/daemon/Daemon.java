@@ -30,11 +30,11 @@ import io.switchover.daemon.peer.NotifierPeerLink;
 import io.switchover.daemon.peer.PeerMessageCodec;
 import io.switchover.daemon.peer.PingObserver;
 import io.switchover.daemon.probe.DaemonNetworkProbe;
-import io.switchover.daemon.runtime.CoreExecutor;
 import io.switchover.daemon.registry.MvRegistryStore;
 import io.switchover.daemon.registry.RegistryEvents;
 import io.switchover.daemon.registry.RegistryReplication;
 import io.switchover.daemon.registry.RegistryService;
+import io.switchover.daemon.runtime.CoreExecutor;
 import io.switchover.daemon.status.Observations;
 import io.switchover.daemon.store.AdminToken;
 import io.switchover.daemon.store.DataDirectory;
@@ -180,8 +180,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
 
             NotifierSettings settings =
                     config.notifierSettings(buildRelease)
-                            .capabilities(
-                                    List.of("core-messages-1", "module-ping", "registry-1"))
+                            .capabilities(List.of("core-messages-1", "module-ping", "registry-1"))
                             .build();
             server = new NotifierServer(settings, handlers, () -> status, serverListener(), group);
             own(server);

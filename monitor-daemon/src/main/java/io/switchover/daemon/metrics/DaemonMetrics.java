@@ -171,24 +171,14 @@ public final class DaemonMetrics implements PingObserver {
 
     /** The registry's gauges: replication lag in changes and seconds, and keys held. */
     public void registry(RegistryService service) {
-        Gauge.builder(
-                        "switchover_replication_lag",
-                        service,
-                        RegistryService::lagChanges)
+        Gauge.builder("switchover_replication_lag", service, RegistryService::lagChanges)
                 .description(
                         "registry changes acknowledged on the primary and not yet on the backup")
                 .register(registry);
-        Gauge.builder(
-                        "switchover_replication_lag_seconds",
-                        service,
-                        RegistryService::lagSeconds)
-                .description(
-                        "age of the oldest registry change the backup has not acknowledged")
+        Gauge.builder("switchover_replication_lag_seconds", service, RegistryService::lagSeconds)
+                .description("age of the oldest registry change the backup has not acknowledged")
                 .register(registry);
-        Gauge.builder(
-                        "switchover_registry_in_sync",
-                        service,
-                        s -> s.inSyncForMetrics() ? 1 : 0)
+        Gauge.builder("switchover_registry_in_sync", service, s -> s.inSyncForMetrics() ? 1 : 0)
                 .description(
                         "primary: the backup compared its tree and receives changes; backup: it"
                                 + " is in sync with the primary")
@@ -223,7 +213,9 @@ public final class DaemonMetrics implements PingObserver {
                 .record(Duration.ofMillis(millis));
     }
 
-    /** Primary: {@code changes} acknowledged by the backup, the oldest {@code nanos} after commit. */
+    /**
+     * Primary: {@code changes} acknowledged by the backup, the oldest {@code nanos} after commit.
+     */
     public void registryPropagated(int changes, long nanos) {
         Counter.builder("switchover_registry_changes_replicated")
                 .description("registry changes the backup acknowledged as durable")

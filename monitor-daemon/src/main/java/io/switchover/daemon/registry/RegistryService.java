@@ -667,8 +667,8 @@ public final class RegistryService implements RegistryOperations, AutoCloseable 
     }
 
     /**
-     * Seconds since the oldest change the backup has not acknowledged was committed (primary),
-     * else 0. Which change is oldest is as of the registry thread's last group.
+     * Seconds since the oldest change the backup has not acknowledged was committed (primary), else
+     * 0. Which change is oldest is as of the registry thread's last group.
      */
     public double lagSeconds() {
         OptionalLong at = oldestUnackedAt;

@@ -280,8 +280,6 @@ final class ReplicationSource {
             return OptionalLong.empty();
         }
         Committed oldest = s.unacked.isEmpty() ? s.outbox.peek() : s.unacked.peek();
-        return oldest == null
-                ? OptionalLong.empty()
-                : OptionalLong.of(oldest.committedNanos());
+        return oldest == null ? OptionalLong.empty() : OptionalLong.of(oldest.committedNanos());
     }
 }

@@ -42,6 +42,7 @@ public final class TestNode implements AutoCloseable {
     private final Path home;
     private final AnsweringPort module;
     private volatile Daemon daemon;
+
     /** Started and not stopped since: a stopped node may start again over the same data. */
     private volatile boolean running;
 
