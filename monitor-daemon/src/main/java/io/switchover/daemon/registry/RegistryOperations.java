@@ -36,7 +36,9 @@ public interface RegistryOperations {
 
     /**
      * Every key at or under {@code subtree} with its values, in path order, handed to {@code out}
-     * on the caller's thread. A consistent view: no write lands in the middle of an export.
+     * on the caller's thread. Read in pages of a few thousand keys, each a consistent view; writes
+     * may land between pages (a key written during a long export shows its old or its new values),
+     * so that a slow reader never holds up writes.
      */
     void export(String subtree, Consumer<KeyValues> out) throws RegistryException;
 

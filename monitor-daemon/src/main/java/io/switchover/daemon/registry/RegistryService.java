@@ -56,6 +56,9 @@ public final class RegistryService implements RegistryOperations, AutoCloseable 
     /** Keys per import batch: one commit each. */
     static final int IMPORT_BATCH = 1_000;
 
+    /** Keys per export page: read at once on the registry thread, then handed out. */
+    static final int EXPORT_PAGE = 5_000;
+
     /** Changes a watcher may fall behind before it is closed. */
     static final int WATCH_QUEUE = 10_000;
 
@@ -527,14 +530,14 @@ public final class RegistryService implements RegistryOperations, AutoCloseable 
     @Override
     public void export(String subtree, Consumer<KeyValues> out) throws RegistryException {
         KeyPath path = registry.path(subtree);
-        List<KeyValues> all =
-                call(
-                        () -> {
-                            List<KeyValues> keys = new ArrayList<>();
-                            registry.export(path, keys::add);
-                            return keys;
-                        });
-        all.forEach(out);
+        Optional<KeyPath> after = Optional.empty();
+        do {
+            Optional<KeyPath> from = after;
+            List<KeyValues> page = new ArrayList<>(EXPORT_PAGE);
+            after = call(() -> registry.exportPage(path, from, EXPORT_PAGE, page::add));
+            // Handed out here, off the registry thread: a slow reader holds up no write.
+            page.forEach(out);
+        } while (after.isPresent());
     }
 
     @Override

@@ -173,21 +173,78 @@ public final class Registry {
         exporter.flush();
     }
 
+    /**
+     * One page of {@link #export}: the keys at or below {@code subtree} that follow {@code after}
+     * in path order (from the first when {@code after} is empty), at most {@code maxKeys} of them.
+     * Lets a long export give way to writes between pages.
+     *
+     * @return the last key handed out when the page is full (pass it as {@code after} for the next
+     *     page), or empty when the export is complete
+     */
+    public Optional<KeyPath> exportPage(
+            KeyPath subtree, Optional<KeyPath> after, int maxKeys, Consumer<KeyValues> out) {
+        if (maxKeys < 1) {
+            throw new IllegalArgumentException("maxKeys must be at least 1, got " + maxKeys);
+        }
+        if (!exists(subtree)) {
+            return Optional.empty();
+        }
+        String prefix = StoreLayout.keyPrefix(subtree);
+        String from = subtree.isRoot() ? "" : prefix + StoreLayout.NAME;
+        if (after.isPresent()) {
+            // Past the key's own entries (marker and values): its subtree comes next.
+            from = StoreLayout.keyPrefix(after.get()) + StoreLayout.SEGMENT;
+        }
+        String to = subtree.isRoot() ? null : prefix + StoreLayout.SUBTREE_END;
+        KeyPath[] last = new KeyPath[1];
+        int[] count = new int[1];
+        Exporter exporter =
+                new Exporter(
+                        kv -> {
+                            out.accept(kv);
+                            last[0] = kv.key();
+                            count[0]++;
+                        },
+                        maxKeys);
+        entries.scan(from, to, exporter);
+        exporter.flush();
+        return count[0] >= maxKeys && exporter.stoppedEarly()
+                ? Optional.of(last[0])
+                : Optional.empty();
+    }
+
     /** Groups the entries of a scan into keys: a marker starts a key, its values follow it. */
     private static final class Exporter implements SortedStringMap.Visitor {
         private final Consumer<KeyValues> out;
+        private final int maxKeys;
+        private int flushed;
+        private boolean stoppedEarly;
         private String marker;
         private KeyPath key;
         private SortedMap<String, String> values;
 
         Exporter(Consumer<KeyValues> out) {
+            this(out, Integer.MAX_VALUE);
+        }
+
+        Exporter(Consumer<KeyValues> out, int maxKeys) {
             this.out = out;
+            this.maxKeys = maxKeys;
+        }
+
+        boolean stoppedEarly() {
+            return stoppedEarly;
         }
 
         @Override
         public boolean visit(String id, String value) {
             if (StoreLayout.isMarker(id)) {
                 flush();
+                if (flushed >= maxKeys) {
+                    // The page is full and another key follows.
+                    stoppedEarly = true;
+                    return false;
+                }
                 marker = id;
                 key = StoreLayout.keyOf(id);
                 values = new TreeMap<>();
@@ -201,6 +258,7 @@ public final class Registry {
 
         void flush() {
             if (key != null) {
+                flushed++;
                 out.accept(new KeyValues(key, Collections.unmodifiableSortedMap(values)));
                 key = null;
                 marker = null;

@@ -213,6 +213,28 @@ class RegistryTest {
         assertThat(counting.scanned).isZero();
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "pages of {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3, 7, 1000})
+    void exportPage_pagesInSequence_equalTheWholeExport(int pageSize) throws Exception {
+        for (String p : List.of("/a", "/a/b", "/a/b/d", "/a/c", "/a-x", "/ab", "/b/c/d/e")) {
+            registry.put(k(p), Map.of("v", p));
+        }
+        for (KeyPath subtree : List.of(KeyPath.ROOT, k("/a"), k("/b"), k("/nope"))) {
+            List<KeyValues> whole = new ArrayList<>();
+            registry.export(subtree, whole::add);
+            List<KeyValues> paged = new ArrayList<>();
+            java.util.Optional<KeyPath> after = java.util.Optional.empty();
+            int pages = 0;
+            do {
+                int before = paged.size();
+                after = registry.exportPage(subtree, after, pageSize, paged::add);
+                assertThat(paged.size() - before).isLessThanOrEqualTo(pageSize);
+                pages++;
+            } while (after.isPresent() && pages < 100);
+            assertThat(paged).as("subtree %s", subtree).isEqualTo(whole);
+        }
+    }
+
     @Test
     void export_subtreeInPathOrder_withValues() throws Exception {
         registry.put(k("/a/c"), Map.of("x", "3"));
