@@ -430,8 +430,8 @@ public final class Daemon implements AdminOperations, AutoCloseable {
             }
 
             @Override
-            public void propagated(int changes, long nanos) {
-                metrics.registryPropagated(changes, nanos);
+            public void propagated(long nanos) {
+                metrics.registryPropagated(nanos);
             }
         };
     }

@@ -213,18 +213,12 @@ public final class DaemonMetrics implements PingObserver {
                 .record(Duration.ofMillis(millis));
     }
 
-    /**
-     * Primary: {@code changes} acknowledged by the backup, the oldest {@code nanos} after commit.
-     */
-    public void registryPropagated(int changes, long nanos) {
-        Counter.builder("switchover_registry_changes_replicated")
-                .description("registry changes the backup acknowledged as durable")
-                .register(registry)
-                .increment(changes);
+    /** Primary: a change the backup acknowledged as durable, {@code nanos} after its commit. */
+    public void registryPropagated(long nanos) {
         Timer.builder("switchover_registry_propagation")
                 .description(
-                        "time from commit on the primary to the backup's acknowledgement (oldest"
-                                + " change of each batch)")
+                        "time from a registry change's commit on the primary to the backup's"
+                                + " acknowledgement that it is durable there")
                 .publishPercentiles(0.5, 0.99)
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);

@@ -21,8 +21,11 @@ public interface RegistryEvents {
     /** This node's tree was exported aside before being brought in line. */
     void keptAside(Path file, String why);
 
-    /** Primary: a batch of changes was acknowledged by the backup, {@code nanos} after commit. */
-    void propagated(int changes, long nanos);
+    /**
+     * Primary: the backup acknowledged a change as durable, {@code nanos} after it was committed
+     * here. Called once per change.
+     */
+    void propagated(long nanos);
 
     /** No events: for tools and tests that run a registry alone. */
     RegistryEvents NONE =
@@ -40,6 +43,6 @@ public interface RegistryEvents {
                 public void keptAside(Path file, String why) {}
 
                 @Override
-                public void propagated(int changes, long nanos) {}
+                public void propagated(long nanos) {}
             };
 }

@@ -101,6 +101,7 @@ public final class RegistryService implements RegistryOperations, AutoCloseable 
     private final ReplicaSession replica;
     private final ExecutorService watchers;
 
+    private final List<java.util.function.LongConsumer> propagationObservers = new ArrayList<>();
     private volatile State role = State.STARTING;
     private volatile long generation;
     private volatile boolean accepting = true;
@@ -128,13 +129,17 @@ public final class RegistryService implements RegistryOperations, AutoCloseable 
         this.nodeId = nodeId;
         this.peerId = peerId;
         this.generation = generation;
-        this.events = events;
+        this.events = new ObservedEvents(events);
         this.keptAside = new KeptAside(keptAsideDir, nodeId);
         this.thread = new RegistryThread("switchover-registry", registry::commit, this::endOfGroup);
         this.server = new RegistryServer(registry, settings.resync());
         this.source =
                 new ReplicationSource(
-                        thread, registry, events, settings.ackTimeout(), settings.maxUnacked());
+                        thread,
+                        registry,
+                        this.events,
+                        settings.ackTimeout(),
+                        settings.maxUnacked());
         this.replica =
                 new ReplicaSession(
                         thread,
@@ -143,7 +148,7 @@ public final class RegistryService implements RegistryOperations, AutoCloseable 
                         () -> this.generation,
                         replicationConnection,
                         settings,
-                        events,
+                        this.events,
                         this::keepAsideBeforeCompare);
         this.watchers =
                 Executors.newCachedThreadPool(
@@ -155,6 +160,18 @@ public final class RegistryService implements RegistryOperations, AutoCloseable 
         thread.start();
     }
 
+    /**
+     * Adds an observer of every change's propagation time (commit here to the backup's durable
+     * acknowledgement), called on the registry thread; for benchmarks and diagnostics.
+     */
+    public void observePropagation(java.util.function.LongConsumer observer) {
+        thread.execute(() -> propagationObservers.add(observer));
+    }
+
+    public void stopObservingPropagation(java.util.function.LongConsumer observer) {
+        thread.execute(() -> propagationObservers.remove(observer));
+    }
+
     private void endOfGroup() {
         source.flush();
         // Snapshots for metrics scrapes, which must not wait for the registry thread.
@@ -162,6 +179,43 @@ public final class RegistryService implements RegistryOperations, AutoCloseable 
         oldestUnackedAt =
                 role == State.PRIMARY ? source.oldestUnackedCommit() : OptionalLong.empty();
         sourceInSync = source.inSync();
+    }
+
+    /** The daemon's events, plus the propagation observers. */
+    private final class ObservedEvents implements RegistryEvents {
+        private final RegistryEvents inner;
+
+        ObservedEvents(RegistryEvents inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void sessionStarted(String role, String peer, long seq) {
+            inner.sessionStarted(role, peer, seq);
+        }
+
+        @Override
+        public void sessionEnded(String role, String peer, String reason) {
+            inner.sessionEnded(role, peer, reason);
+        }
+
+        @Override
+        public void resynchronised(String peer, Resync.Result result, long millis) {
+            inner.resynchronised(peer, result, millis);
+        }
+
+        @Override
+        public void keptAside(Path file, String why) {
+            inner.keptAside(file, why);
+        }
+
+        @Override
+        public void propagated(long nanos) {
+            inner.propagated(nanos);
+            for (java.util.function.LongConsumer o : propagationObservers) {
+                o.accept(nanos);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ wiring

@@ -178,17 +178,8 @@ final class ReplicationSource {
         }
         ackedSeq = Math.max(ackedSeq, seq);
         long now = System.nanoTime();
-        int n = 0;
-        long oldest = 0;
         while (!s.unacked.isEmpty() && s.unacked.peek().change().seq() <= seq) {
-            Committed c = s.unacked.poll();
-            if (n == 0) {
-                oldest = c.committedNanos();
-            }
-            n++;
-        }
-        if (n > 0) {
-            events.propagated(n, now - oldest);
+            events.propagated(now - s.unacked.poll().committedNanos());
         }
         checkDrains();
     }
