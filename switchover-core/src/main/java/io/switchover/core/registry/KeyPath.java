@@ -123,6 +123,11 @@ public final class KeyPath implements Comparable<KeyPath> {
         return b.toString();
     }
 
+    /** A key from segments read back from the store, which were validated when written. */
+    static KeyPath ofTrusted(List<String> segments) {
+        return segments.isEmpty() ? ROOT : new KeyPath(List.copyOf(segments));
+    }
+
     public List<String> segments() {
         return segments;
     }
