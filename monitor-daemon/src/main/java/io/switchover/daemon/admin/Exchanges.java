@@ -95,19 +95,9 @@ final class Exchanges {
             int eq = pair.indexOf('=');
             String key = eq < 0 ? pair : pair.substring(0, eq);
             if (key.equals(name)) {
-                if (eq < 0) {
-                    return "";
-                }
-                try {
-                    return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    throw new BadRequest(
-                            "parameter "
-                                    + name
-                                    + " is not URL-encoded properly ("
-                                    + e.getMessage()
-                                    + "); encode it as UTF-8 with %XX escapes");
-                }
+                return eq < 0
+                        ? ""
+                        : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             }
         }
         return null;

@@ -28,6 +28,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,12 +59,28 @@ final class RegistryEndpoints {
     private final StreamThreads transferThreads;
     private final Set<WatchStream> watches = ConcurrentHashMap.newKeySet();
 
+    /** Checks, every heartbeat interval, that no watch's client has stopped reading. */
+    private final ScheduledExecutorService stallCheck =
+            Executors.newSingleThreadScheduledExecutor(
+                    r -> {
+                        Thread t = new Thread(r, "switchover-admin-watch-check");
+                        t.setDaemon(true);
+                        return t;
+                    });
+
     RegistryEndpoints(RegistryOperations registry, RegistrySettings settings) {
         this.registry = registry;
         this.settings = settings;
         this.watchThreads = new StreamThreads("switchover-admin-watch", settings.maxWatches());
         this.transferThreads =
                 new StreamThreads("switchover-admin-transfer", settings.maxTransfers());
+        long interval = settings.heartbeat().toNanos();
+        // A write blocked for two heartbeat intervals: the client has read nothing for that long.
+        stallCheck.scheduleWithFixedDelay(
+                () -> watches.forEach(w -> w.checkStalled(System.nanoTime(), 2 * interval)),
+                interval,
+                interval,
+                TimeUnit.NANOSECONDS);
     }
 
     /** The HTTP status of a registry failure. */
@@ -122,6 +141,7 @@ final class RegistryEndpoints {
 
     /** Ends every open watch, telling its client, then stops the stream threads. */
     void close() {
+        stallCheck.shutdownNow();
         for (WatchStream w : watches) {
             w.end("the admin API is shutting down");
         }
@@ -385,7 +405,8 @@ final class RegistryEndpoints {
     }
 
     private static RegistryException notFound(String key) {
-        return new RegistryException(RegistryException.Kind.NOT_FOUND, "no key " + key);
+        return new RegistryException(
+                RegistryException.Kind.NOT_FOUND, "key '" + key + "' does not exist");
     }
 
     /** The registry kind a request problem is reported as, by its status. */

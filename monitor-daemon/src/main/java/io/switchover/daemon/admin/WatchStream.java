@@ -1,5 +1,6 @@
 package io.switchover.daemon.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.switchover.core.registry.RegistryChange;
 import io.switchover.daemon.registry.RegistryOperations;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>It ends, writing a last line {@code {"closed":"why"}} when it still can, when the registry
  * closes the watch, when the client falls more than {@code backlog} changes behind, or when the
  * admin server shuts down; and without a last line when the client has gone, which the next write
- * (at the latest the next heartbeat) finds out. Either way the registry's watch is closed.
+ * (at the latest the next heartbeat) finds out. The registry's watch is closed as soon as the end
+ * is decided. A client that stops reading blocks the write; {@link #checkStalled} (called
+ * periodically) interrupts such a write, which closes the connection and frees the thread.
  */
 final class WatchStream {
     private static final Logger log = LoggerFactory.getLogger(WatchStream.class);
@@ -39,7 +42,11 @@ final class WatchStream {
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicReference<String> reason = new AtomicReference<>();
-    private volatile RegistryOperations.Watch watch;
+    private final AtomicReference<RegistryOperations.Watch> watch = new AtomicReference<>();
+    private volatile Thread thread;
+
+    /** When the write in progress began ({@link System#nanoTime()}); 0 while not writing. */
+    private volatile long writingSince;
 
     WatchStream(HttpExchange ex, String key, Duration heartbeat, int backlog, Clock clock) {
         this.ex = ex;
@@ -50,8 +57,11 @@ final class WatchStream {
     }
 
     /** The registry's handle, once the watch is registered. */
-    void attach(RegistryOperations.Watch watch) {
-        this.watch = watch;
+    void attach(RegistryOperations.Watch w) {
+        watch.set(w);
+        if (reason.get() != null) {
+            closeWatch();
+        }
     }
 
     /** On the registry's thread: queue the change, or end the watch if the client lags. */
@@ -74,33 +84,78 @@ final class WatchStream {
     void end(String why) {
         if (reason.compareAndSet(null, why)) {
             queue.add(END);
+            closeWatch();
+        }
+    }
+
+    /**
+     * Ends the stream if a write has been blocked for longer than {@code limitNanos}: the client
+     * reads nothing. Interrupting the blocked write closes the connection.
+     */
+    void checkStalled(long nowNanos, long limitNanos) {
+        long since = writingSince;
+        if (since != 0 && nowNanos - since > limitNanos) {
+            end("the client read nothing for " + (nowNanos - since) / 1_000_000 + " ms");
+            Thread t = thread;
+            if (t != null) {
+                t.interrupt();
+            }
+        }
+    }
+
+    private void closeWatch() {
+        RegistryOperations.Watch w = watch.getAndSet(null);
+        if (w != null) {
+            w.close();
         }
     }
 
     /** On a stream thread: writes the stream until the watch ends. */
     void run() {
+        thread = Thread.currentThread();
         try {
             ex.getResponseHeaders().set("Content-Type", "application/x-ndjson");
             ex.sendResponseHeaders(200, 0);
             OutputStream out = new BufferedOutputStream(ex.getResponseBody(), 16 * 1024);
-            RegistryJson.writeLine(out, RegistryJson.watching(key, heartbeat.toMillis()));
-            out.flush();
+            write(out, RegistryJson.watching(key, heartbeat.toMillis()));
+            flush(out);
             while (writeNext(out)) {
-                out.flush();
+                flush(out);
             }
-            out.flush();
+            flush(out);
         } catch (IOException e) {
             end("the client went away");
             log.debug("watch of {} for {} ended: {}", key, ex.getRemoteAddress(), e.toString());
         } catch (InterruptedException e) {
             end("the admin API is shutting down");
-            Thread.currentThread().interrupt();
         } finally {
-            RegistryOperations.Watch w = watch;
-            if (w != null) {
-                w.close();
+            thread = null;
+            Thread.interrupted();
+            closeWatch();
+            try {
+                ex.close();
+            } catch (RuntimeException e) {
+                log.debug("watch of {}: closing the exchange: {}", key, e.toString());
             }
-            ex.close();
+        }
+    }
+
+    /** Writes one line, which may block when the client does not read: see checkStalled. */
+    private void write(OutputStream out, JsonNode line) throws IOException {
+        writingSince = System.nanoTime();
+        try {
+            RegistryJson.writeLine(out, line);
+        } finally {
+            writingSince = 0;
+        }
+    }
+
+    private void flush(OutputStream out) throws IOException {
+        writingSince = System.nanoTime();
+        try {
+            out.flush();
+        } finally {
+            writingSince = 0;
         }
     }
 
@@ -108,16 +163,16 @@ final class WatchStream {
     private boolean writeNext(OutputStream out) throws IOException, InterruptedException {
         Object item = queue.poll(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
         if (item == null) {
-            RegistryJson.writeLine(out, RegistryJson.heartbeat(clock.instant()));
+            write(out, RegistryJson.heartbeat(clock.instant()));
             return true;
         }
         while (item != null) {
             if (item == END) {
-                RegistryJson.writeLine(out, RegistryJson.closed(reason.get()));
+                write(out, RegistryJson.closed(reason.get()));
                 return false;
             }
             waiting.decrementAndGet();
-            RegistryJson.writeLine(out, RegistryJson.change((RegistryChange) item));
+            write(out, RegistryJson.change((RegistryChange) item));
             item = queue.poll();
         }
         return true;
