@@ -63,6 +63,15 @@ public final class AdminServer implements AutoCloseable {
     /** The most events one call returns: the whole history is a few thousand lines at most. */
     public static final int MAX_EVENTS = 10_000;
 
+    static {
+        // The JDK's server sends a response's head and body in two writes; with Nagle's algorithm
+        // the body then waits for the client's delayed ACK, 40 ms on every call of a kept-alive
+        // connection. Read once, when the JDK's server is first used; an explicit -D wins.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final AdminOperations ops;
