@@ -12,8 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -353,37 +351,7 @@ class RegistryEndpointsTest {
         try (AdminServer plain =
                 new AdminServer(
                         new InetSocketAddress("127.0.0.1", 0),
-                        new AdminOperations() {
-                            @Override
-                            public Map<String, Object> status() {
-                                return Map.of();
-                            }
-
-                            @Override
-                            public List<Map<String, Object>> events(int limit) {
-                                return List.of();
-                            }
-
-                            @Override
-                            public CommandAnswer switchover(boolean force) {
-                                return new CommandAnswer(false, "");
-                            }
-
-                            @Override
-                            public CommandAnswer rejoin() {
-                                return new CommandAnswer(false, "");
-                            }
-
-                            @Override
-                            public String metrics() {
-                                return "";
-                            }
-
-                            @Override
-                            public String state() {
-                                return "BACKUP";
-                            }
-                        },
+                        new RegistryTestServer.LonePrimary(),
                         t -> t.equals("t"),
                         "the token file")) {
             plain.start();

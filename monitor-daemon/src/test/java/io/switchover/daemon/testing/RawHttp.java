@@ -27,11 +27,7 @@ public final class RawHttp implements AutoCloseable {
      */
     public static RawHttp get(URI base, String target, String token, int receiveBuffer)
             throws IOException {
-        Socket s = new Socket();
-        s.setReceiveBufferSize(receiveBuffer);
-        s.setSoTimeout(15_000);
-        s.connect(new InetSocketAddress(base.getHost(), base.getPort()), 2_000);
-        RawHttp raw = new RawHttp(s);
+        RawHttp raw = connect(base, receiveBuffer);
         raw.send(
                 "GET "
                         + target
@@ -48,10 +44,7 @@ public final class RawHttp implements AutoCloseable {
      * which the test then writes with {@link #chunk} and ends with {@link #endChunks}.
      */
     public static RawHttp postChunked(URI base, String target, String token) throws IOException {
-        Socket s = new Socket();
-        s.setSoTimeout(15_000);
-        s.connect(new InetSocketAddress(base.getHost(), base.getPort()), 2_000);
-        RawHttp raw = new RawHttp(s);
+        RawHttp raw = connect(base, 64 * 1024);
         raw.send(
                 "POST "
                         + target
@@ -61,6 +54,14 @@ public final class RawHttp implements AutoCloseable {
                         + token
                         + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
         return raw;
+    }
+
+    private static RawHttp connect(URI base, int receiveBuffer) throws IOException {
+        Socket s = new Socket();
+        s.setReceiveBufferSize(receiveBuffer);
+        s.setSoTimeout(15_000);
+        s.connect(new InetSocketAddress(base.getHost(), base.getPort()), 2_000);
+        return new RawHttp(s);
     }
 
     /** Sends {@code text} as one chunk of the body. */

@@ -79,7 +79,7 @@ public final class RegistryTestServer implements AutoCloseable {
     }
 
     /** What the rest of the admin API answers: a lone primary that refuses commands. */
-    private static final class LonePrimary implements AdminOperations {
+    public static final class LonePrimary implements AdminOperations {
         @Override
         public Map<String, Object> status() {
             return Map.of("node", Map.of("id", "node-a", "state", "PRIMARY"));
