@@ -324,25 +324,23 @@ public final class Registry {
         }
         KeyPath key = change.key();
         switch (change.kind()) {
-            case PUT:
+            case PUT -> {
                 if (key.isRoot()) {
                     throw rootPut();
                 }
                 writePut(key, checkedValues(key, change.values(), false), change.seq());
-                break;
-            case DELETE_VALUE:
+            }
+            case DELETE_VALUE -> {
                 if (!change.name().isEmpty()) {
                     removeEntry(StoreLayout.valueId(key, change.name()));
                 }
-                break;
-            case DELETE_KEY:
+            }
+            case DELETE_KEY -> {
                 if (key.isRoot()) {
                     throw rootDelete();
                 }
                 removeSubtree(key);
-                break;
-            default:
-                throw new IllegalStateException("unknown change kind " + change.kind());
+            }
         }
         sequenced(change);
     }
