@@ -205,9 +205,8 @@ final class RegistryEndpoints {
             lines.end();
         } catch (RegistryException e) {
             lines.fail(e);
-        } catch (UncheckedIOException e) {
-            log.debug("export of {} to {} broke off: {}", key, ex.getRemoteAddress(), e.toString());
-        } catch (IOException e) {
+        } catch (UncheckedIOException | IOException e) {
+            // the client went away
             log.debug("export of {} to {} broke off: {}", key, ex.getRemoteAddress(), e.toString());
         } catch (RuntimeException e) {
             log.error("export of {} failed", key, e);
