@@ -10,6 +10,7 @@ import io.switchover.daemon.config.DaemonConfig;
 import io.switchover.daemon.config.HostPort;
 import io.switchover.daemon.store.AdminToken;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code switchoverctl}: status, events, controlled switchover and rejoin against the local daemon,
- * and {@code config check} of a configuration file. Exit codes are those of {@link ExitCode}.
+ * the registry ({@link RegistryCommands}), and {@code config check} of a configuration file. Exit
+ * codes are those of {@link ExitCode}.
  *
  * <p>Finding the daemon: {@code --url} and {@code --token-file} (or {@code --data-dir}) when given;
  * otherwise from the daemon's configuration file, {@code --config} or, when no option names the
@@ -48,7 +50,8 @@ import picocli.CommandLine.Spec;
             Switchoverctl.Events.class,
             Switchoverctl.Switch.class,
             Switchoverctl.Rejoin.class,
-            Switchoverctl.Config.class
+            Switchoverctl.Config.class,
+            RegistryCommands.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -58,7 +61,10 @@ import picocli.CommandLine.Spec;
             "3:the daemon's admin API cannot be reached",
             "4:no token, or the daemon refused it",
             "5:the configuration file is invalid",
-            "6:any other failure"
+            "6:any other failure",
+            "7:registry: no such key or value",
+            "8:registry: invalid key, value or input file (the problem is printed)",
+            "9:registry: unavailable for now (switchover in progress, too busy); retry"
         })
 public final class Switchoverctl {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -99,6 +105,12 @@ public final class Switchoverctl {
     /** Where output goes; tests swap it. */
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
 
+    /** Where progress and problems go, apart from the output proper. */
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+
+    /** Standard input ({@code registry import -}); tests swap it. */
+    InputStream in = System.in;
+
     public static void main(String[] args) {
         System.exit(
                 run(
@@ -109,8 +121,15 @@ public final class Switchoverctl {
 
     /** Runs a command line; returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(args, System.in, out, err);
+    }
+
+    /** Runs a command line reading standard input from {@code in}; returns the exit code. */
+    public static int run(String[] args, InputStream in, PrintWriter out, PrintWriter err) {
         Switchoverctl root = new Switchoverctl();
+        root.in = in;
         root.out = out;
+        root.err = err;
         CommandLine cl = new CommandLine(root);
         cl.setOut(out);
         cl.setErr(err);
@@ -133,6 +152,15 @@ public final class Switchoverctl {
     }
 
     AdminClient client() {
+        Target t = target();
+        return new AdminClient(t.base(), t.token());
+    }
+
+    /** The daemon's admin API and the token to present to it. */
+    record Target(URI base, String token) {}
+
+    /** Finds the daemon and its token from the options (see the class comment). */
+    Target target() {
         URI base =
                 url != null ? url : daemonConfig().map(Switchoverctl::adminUrl).orElse(DEFAULT_URL);
         if (!base.getPath().endsWith("/")) {
@@ -171,7 +199,7 @@ public final class Switchoverctl {
                     ExitCode.AUTHENTICATION,
                     "cannot read the admin token from " + file + ": " + e.getMessage());
         }
-        return new AdminClient(base, token);
+        return new Target(base, token);
     }
 
     /**

@@ -23,7 +23,7 @@ public final class AdminHttp {
     private final URI base;
     private final Optional<String> token;
 
-    AdminHttp(URI base, Optional<String> token) {
+    public AdminHttp(URI base, Optional<String> token) {
         this.base = base;
         this.token = token;
     }
@@ -63,6 +63,18 @@ public final class AdminHttp {
         return send(
                 HttpRequest.newBuilder(base.resolve(path))
                         .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** {@code method path} with {@code body} (none when null) as JSON. */
+    public Reply send(String method, String path, String body) {
+        return send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .header("Content-Type", "application/json")
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body)));
     }
 
     /** {@code GET path}, which must answer 200 with JSON. */
