@@ -238,6 +238,8 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                                             new AdminServer(
                                                     config.admin().listen().socketAddress(),
                                                     this,
+                                                    java.util.Optional.of(registry),
+                                                    AdminServer.RegistrySettings.DEFAULT,
                                                     token::matches,
                                                     token.file().toString())));
         } catch (Exception | Error e) {

@@ -597,57 +597,84 @@ public final class RegistryService implements RegistryOperations, AutoCloseable 
     @Override
     public long importKeys(Iterator<KeyValues> keys) throws RegistryException {
         long written = 0;
-        long line = 0;
+        long taken = 0;
+        List<KeyValues> batch = new ArrayList<>(IMPORT_BATCH);
+        // Keys are taken here, on the caller's thread (the iterator may wait on the network), and
+        // each is checked before the next is taken, so an error names the key just read.
         while (keys.hasNext()) {
-            List<KeyValues> batch = new ArrayList<>(IMPORT_BATCH);
-            while (keys.hasNext() && batch.size() < IMPORT_BATCH) {
-                batch.add(keys.next());
+            KeyValues kv = keys.next();
+            taken++;
+            try {
+                registry.checkPut(kv.key(), kv.values());
+            } catch (RegistryException e) {
+                written += importBatch(batch, taken - batch.size());
+                throw new RegistryException(
+                        e.kind(), "key " + taken + " (" + kv.key() + "): " + e.getMessage());
             }
-            long first = line;
-            CompletableFuture<Integer> f = new CompletableFuture<>();
-            thread.submit(
-                    g -> {
-                        int done = 0;
-                        try {
-                            requireWritable();
-                            for (KeyValues kv : batch) {
-                                RegistryChange change = registry.put(kv.key(), kv.values());
-                                done++;
-                                g.afterCommit(() -> source.committed(change), e -> {});
-                            }
-                        } catch (RegistryException e) {
-                            RegistryException named =
-                                    new RegistryException(
-                                            e.kind(),
-                                            "key "
-                                                    + (first + done + 1)
-                                                    + " ("
-                                                    + batch.get(done).key()
-                                                    + "): "
-                                                    + e.getMessage());
-                            if (done == 0) {
-                                f.completeExceptionally(named);
-                                return;
-                            }
-                            g.wrote();
-                            g.afterCommit(
-                                    () -> f.completeExceptionally(named),
-                                    c -> f.completeExceptionally(c));
-                            return;
-                        }
-                        int n = done;
-                        g.wrote();
-                        g.afterCommit(
-                                () -> f.complete(n),
-                                e -> {
-                                    storeFailed(e);
-                                    f.completeExceptionally(e);
-                                });
-                    });
-            written += await(f);
-            line += batch.size();
+            batch.add(kv);
+            if (batch.size() == IMPORT_BATCH) {
+                written += importBatch(batch, taken - batch.size());
+            }
         }
-        return written;
+        return written + importBatch(batch, taken - batch.size());
+    }
+
+    /** Writes a batch as one group (one commit); {@code before} keys were taken before it. */
+    private long importBatch(List<KeyValues> batch, long before) throws RegistryException {
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        List<KeyValues> keys = List.copyOf(batch);
+        batch.clear();
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        thread.submit(
+                g -> {
+                    try {
+                        requireWritable();
+                    } catch (RegistryException e) {
+                        f.completeExceptionally(e); // names the primary: passed on as is
+                        return;
+                    }
+                    int done = 0;
+                    RegistryException failure = null;
+                    try {
+                        for (KeyValues kv : keys) {
+                            RegistryChange change = registry.put(kv.key(), kv.values());
+                            done++;
+                            g.afterCommit(() -> source.committed(change), e -> {});
+                        }
+                    } catch (RegistryException e) {
+                        failure =
+                                new RegistryException(
+                                        e.kind(),
+                                        "key "
+                                                + (before + done + 1)
+                                                + " ("
+                                                + keys.get(done).key()
+                                                + "): "
+                                                + e.getMessage());
+                    }
+                    if (done == 0) {
+                        f.completeExceptionally(failure);
+                        return;
+                    }
+                    int n = done;
+                    RegistryException failed = failure;
+                    g.wrote();
+                    g.afterCommit(
+                            () -> {
+                                if (failed == null) {
+                                    f.complete(n);
+                                } else {
+                                    f.completeExceptionally(failed);
+                                }
+                            },
+                            e -> {
+                                storeFailed(e);
+                                f.completeExceptionally(e);
+                            });
+                });
+        return await(f);
     }
 
     @Override

@@ -286,11 +286,7 @@ public final class Registry {
      *     LIMIT (value size, values per key); nothing changes
      */
     public RegistryChange put(KeyPath key, Map<String, String> values) throws RegistryException {
-        if (key.isRoot()) {
-            throw rootPut();
-        }
-        KeyPath.parse(key.toString(), limits);
-        SortedMap<String, String> sorted = checkedValues(key, values, true);
+        SortedMap<String, String> sorted = checkedPut(key, values);
         int after = sorted.size();
         for (String name : get(key).orElseGet(TreeMap::new).keySet()) {
             if (!sorted.containsKey(name)) {
@@ -309,6 +305,37 @@ public final class Registry {
                             + " values per key");
         }
         return sequenced(writePut(key, sorted, lastSeq + 1));
+    }
+
+    /**
+     * Checks what {@link #put} checks that does not depend on the tree (the key, the value names
+     * and sizes, the number of values given), without writing; safe from any thread.
+     *
+     * @throws RegistryException INVALID or LIMIT as put would
+     */
+    public void checkPut(KeyPath key, Map<String, String> values) throws RegistryException {
+        checkedPut(key, values);
+    }
+
+    private SortedMap<String, String> checkedPut(KeyPath key, Map<String, String> values)
+            throws RegistryException {
+        if (key.isRoot()) {
+            throw rootPut();
+        }
+        KeyPath.parse(key.toString(), limits);
+        SortedMap<String, String> sorted = checkedValues(key, values, true);
+        if (sorted.size() > limits.maxValuesPerKey()) {
+            throw new RegistryException(
+                    RegistryException.Kind.LIMIT,
+                    "key '"
+                            + key
+                            + "' would hold "
+                            + sorted.size()
+                            + " values, above the limit of "
+                            + limits.maxValuesPerKey()
+                            + " values per key");
+        }
+        return sorted;
     }
 
     /**
