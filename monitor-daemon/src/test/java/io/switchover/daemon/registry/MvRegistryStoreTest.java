@@ -103,7 +103,7 @@ class MvRegistryStoreTest {
     @Test
     void manyCommits_withCompactions_reopenWithTheLastStateAndABoundedFile() throws Exception {
         // A 1,000-key working set overwritten one key per commit, through several compactions.
-        int commits = 5 * MvRegistryStore.COMPACT_EVERY;
+        int commits = 5 * MvRegistryStore.COMPACT_EVERY_COMMITS;
         Map<String, String> model = new TreeMap<>();
         Random random = new Random(42);
         long sizeAtHalf = 0;
