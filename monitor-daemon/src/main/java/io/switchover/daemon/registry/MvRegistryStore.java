@@ -38,15 +38,16 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #close()} discards what was written after the last commit (MVStore's own close would
  * commit it) and then closes the file cleanly.
  *
- * <p>Space: every commit writes a chunk (about 16 KiB for a one-entry commit), and a chunk stays as
- * long as one of its pages is live. MVStore's defaults would keep every chunk for 45 s and rely on
- * a background thread to compact (file growth without bound at a few thousand commits a second).
- * Here a chunk whose pages have all been replaced is reused {@link #KEPT_VERSIONS} commits later
- * (retention time 0, see {@link Durability} for why that is safe), and every {@link #COMPACT_EVERY}
- * commits the live pages of mostly dead chunks are rewritten together, so that a few old pages
- * cannot pin many chunks. New chunks fill the free space first and the file is truncated when its
- * end is free, so it shrinks after large deletions. The file stays within roughly its live data
- * plus {@code COMPACT_EVERY} chunks (docs/benchmarks.md has the figures).
+ * <p>Space: every commit writes a chunk (about 16 KiB for a one-entry commit, more for a larger
+ * one), and a chunk stays as long as one of its pages is live. MVStore's defaults would keep every
+ * chunk for 45 s and leave compaction to a background thread: several GiB after 200,000 small
+ * commits. Here a chunk whose pages have all been replaced is reused {@link #KEPT_VERSIONS} commits
+ * later (retention time 0, see {@link Durability} for why that is safe), and every {@link
+ * #COMPACT_EVERY_COMMITS} commits or {@link #COMPACT_EVERY_WRITES} written entries the live pages
+ * of the emptiest chunks are rewritten together, so that a few old pages cannot pin many chunks.
+ * New chunks fill the free space first and the file is truncated when its end is free. Under small
+ * commits the file stays within its live data plus about {@code COMPACT_EVERY_COMMITS} chunks; bulk
+ * loads leave it a few times larger than its live data (docs/benchmarks.md has the figures).
  *
  * <p>Failures: opening one that cannot be used throws {@link StorageException} naming the file and
  * why (locked, corrupt, unreadable); the file is never modified or replaced then. A new store is
@@ -91,21 +92,30 @@ public final class MvRegistryStore implements RegistryStore {
     }
 
     /**
-     * How many commits pass between compactions. Small enough that a burst of commits cannot let
-     * dead space pile up, large enough that its cost (a few chunk rewrites and an fsync) is spread
-     * thin.
+     * Commits between compactions: what bounds the file under many small commits, each of which
+     * leaves a chunk that a single live page can pin. Large enough that the cost of a compaction (a
+     * few ms, one fsync) is spread thin.
      */
-    static final int COMPACT_EVERY = 1_000;
+    static final int COMPACT_EVERY_COMMITS = 1_000;
 
     /**
-     * Chunks with less than this percentage of live data have their live pages rewritten by a
-     * compaction. Lower saves writes, higher saves space; MVStore's own housekeeping uses 90 as the
-     * target for the file as a whole.
+     * Entries written (put or removed) between compactions: what bounds the file under large
+     * commits, whose chunks are large and, when the keys are spread (as the index's are), stay
+     * partly live for a long time.
      */
-    static final int REWRITE_BELOW_FILL_PERCENT = 50;
+    static final int COMPACT_EVERY_WRITES = 100_000;
 
-    /** The most bytes of live pages one compaction rewrites (bounds the pause it causes). */
-    static final int REWRITE_BYTES = 1 << 20;
+    /**
+     * A compaction does something only while less than this percentage of the chunks' bytes is
+     * live; it then rewrites the live pages of the emptiest chunks, so that those chunks die.
+     */
+    static final int COMPACT_BELOW_FILL_PERCENT = 50;
+
+    /** The most bytes of live pages one round of a compaction rewrites. */
+    static final int REWRITE_BYTES = 16 << 20;
+
+    /** The most rounds of a compaction: with {@link #REWRITE_BYTES}, bounds the pause it causes. */
+    static final int COMPACT_ROUNDS = 2;
 
     /** Versions MVStore keeps before a chunk they referenced may be reused. */
     static final int KEPT_VERSIONS = 5;
@@ -139,6 +149,7 @@ public final class MvRegistryStore implements RegistryStore {
     private final MvMap index;
     private final MvMap meta;
     private long commitsSinceCompaction;
+    private long writesSinceCompaction;
     private String unusableBecause;
 
     private MvRegistryStore(Path file, Path heldKey, Durability durability, MVStore store) {
@@ -227,8 +238,8 @@ public final class MvRegistryStore implements RegistryStore {
                 store.commit();
                 force();
             }
-            if (++commitsSinceCompaction >= COMPACT_EVERY) {
-                commitsSinceCompaction = 0;
+            if (++commitsSinceCompaction >= COMPACT_EVERY_COMMITS
+                    || writesSinceCompaction >= COMPACT_EVERY_WRITES) {
                 compact();
             }
         } catch (MVStoreException e) {
@@ -447,13 +458,18 @@ public final class MvRegistryStore implements RegistryStore {
     }
 
     /**
-     * Rewrites the live pages of mostly dead chunks into a chunk of their own. This runs right
-     * after a commit, so the commit that stores them holds nothing else (MVStore stores every
-     * pending change with them). The file is forced to the disk whatever the durability, so that
-     * the chunks this frees are never overwritten before their replacement is on the disk.
+     * Rewrites the live pages of the emptiest chunks into a chunk of their own, so that those
+     * chunks die and their space is reused. This runs right after a commit, so the commit that
+     * stores them holds nothing else (MVStore stores every pending change with them). The file is
+     * forced to the disk whatever the durability, so that the chunks this frees are never
+     * overwritten before their replacement is on the disk.
      */
     private void compact() {
-        if (store.compact(REWRITE_BELOW_FILL_PERCENT, REWRITE_BYTES)) {
+        commitsSinceCompaction = 0;
+        writesSinceCompaction = 0;
+        for (int round = 0;
+                round < COMPACT_ROUNDS && store.compact(COMPACT_BELOW_FILL_PERCENT, REWRITE_BYTES);
+                round++) {
             store.commit();
             store.sync();
         }
@@ -506,6 +522,7 @@ public final class MvRegistryStore implements RegistryStore {
             checkReadable();
             try {
                 map.put(key, value);
+                writesSinceCompaction++;
             } catch (MVStoreException e) {
                 throw failure(e);
             }
@@ -516,6 +533,7 @@ public final class MvRegistryStore implements RegistryStore {
             checkReadable();
             try {
                 map.remove(key);
+                writesSinceCompaction++;
             } catch (MVStoreException e) {
                 throw failure(e);
             }

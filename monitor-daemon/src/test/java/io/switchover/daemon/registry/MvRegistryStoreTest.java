@@ -4,6 +4,7 @@ import static io.switchover.daemon.registry.RegistryStoreContractTest.contents;
 import static io.switchover.daemon.registry.RegistryStoreContractTest.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.switchover.core.registry.RegistryException;
 import io.switchover.daemon.registry.MvRegistryStore.Durability;
@@ -103,7 +104,7 @@ class MvRegistryStoreTest {
     @Test
     void manyCommits_withCompactions_reopenWithTheLastStateAndABoundedFile() throws Exception {
         // A 1,000-key working set overwritten one key per commit, through several compactions.
-        int commits = 5 * MvRegistryStore.COMPACT_EVERY;
+        int commits = 5 * MvRegistryStore.COMPACT_EVERY_COMMITS;
         Map<String, String> model = new TreeMap<>();
         Random random = new Random(42);
         long sizeAtHalf = 0;
@@ -210,6 +211,21 @@ class MvRegistryStoreTest {
         try (MvRegistryStore store = MvRegistryStore.open(file())) {
             assertThat(store.entries().get("k")).isEqualTo("v");
         }
+    }
+
+    @Test
+    void open_fileThisUserCannotWrite_refusesNamingItInsteadOfOpeningReadOnly() throws Exception {
+        assumeFalse("root".equals(System.getProperty("user.name")), "root writes every file");
+        try (MvRegistryStore store = MvRegistryStore.open(file())) {
+            store.entries().put("k", "v");
+            store.commit();
+        }
+        Files.setPosixFilePermissions(file(), PosixFilePermissions.fromString("r--------"));
+
+        assertThatThrownBy(() -> MvRegistryStore.open(file()))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("registry store " + file())
+                .hasMessageContaining("not readable and writable by this user");
     }
 
     @Test
