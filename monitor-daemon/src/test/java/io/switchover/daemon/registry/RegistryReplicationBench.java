@@ -48,7 +48,13 @@ public final class RegistryReplicationBench {
                 keys,
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
-        try (TestPair pair = TestPair.builder(dir).build()) {
+        String durability = System.getProperty("bench.durability", "fsync");
+        System.out.printf("registry.durability: %s%n", durability);
+        try (TestPair pair =
+                TestPair.builder(dir)
+                        .a(y -> y.registryDurability(durability))
+                        .b(y -> y.registryDurability(durability))
+                        .build()) {
             TestNode a = pair.a();
             TestNode b = pair.b();
             long t0 = System.nanoTime();

@@ -37,6 +37,7 @@ public final class NodeYaml {
     private String peerHostProbe;
     private Optional<String> release = Optional.empty();
     private String startupWindow;
+    private Optional<String> registryDurability = Optional.empty();
     private final Map<String, List<Path>> hooks = new LinkedHashMap<>();
 
     NodeYaml(String id, String peerId) {
@@ -72,6 +73,12 @@ public final class NodeYaml {
     /** {@code node.release}: the release this node announces instead of the build's. */
     public NodeYaml release(String value) {
         this.release = Optional.of(value);
+        return this;
+    }
+
+    /** {@code registry.durability}: {@code fsync} (the default) or {@code write}. */
+    public NodeYaml registryDurability(String value) {
+        this.registryDurability = Optional.of(value);
         return this;
     }
 
@@ -147,6 +154,7 @@ public final class NodeYaml {
                     l.add("  " + key + ":");
                     scripts.forEach(s -> l.add("    - " + s));
                 });
+        registryDurability.ifPresent(d -> l.add("registry: {durability: " + d + "}"));
         l.add("admin: {listen: 127.0.0.1:" + adminPort + "}");
         l.add("logging: {dir: " + id + "/log}");
         return String.join("\n", l) + "\n";
