@@ -18,8 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -443,30 +441,57 @@ public final class Switchoverctl {
         };
     }
 
-    /** Renders a status document as an aligned two-column table, section by section. */
+    /**
+     * Renders a status document as an aligned two-column table, section by section; a nested
+     * section (such as {@code replication.registry}) is indented under its parent, and a list (such
+     * as the kept-aside files) gets a line per item.
+     */
     static final class StatusTable {
         static String render(JsonNode s) {
             StringBuilder b = new StringBuilder();
-            for (Iterator<Map.Entry<String, JsonNode>> sections = s.fields();
-                    sections.hasNext(); ) {
-                Map.Entry<String, JsonNode> section = sections.next();
-                if (section.getValue().isObject()) {
-                    b.append(section.getKey()).append('\n');
-                    section.getValue()
-                            .fields()
-                            .forEachRemaining(
-                                    f ->
-                                            b.append(
-                                                    String.format(
-                                                            "  %-22s %s%n",
-                                                            f.getKey(), text(f.getValue()))));
-                } else {
-                    b.append(
-                            String.format(
-                                    "%-24s %s%n", section.getKey(), text(section.getValue())));
+            render(b, s, 0);
+            return b.toString();
+        }
+
+        private static void render(StringBuilder b, JsonNode object, int depth) {
+            String indent = "  ".repeat(depth);
+            int width = Math.max(1, 24 - indent.length());
+            object.fields()
+                    .forEachRemaining(
+                            f -> {
+                                JsonNode v = f.getValue();
+                                if (v.isObject() && v.size() > 0) {
+                                    b.append(indent).append(f.getKey()).append('\n');
+                                    render(b, v, depth + 1);
+                                } else if (v.isArray()
+                                        && v.size() > 0
+                                        && allValues(v)
+                                        && depth > 0) {
+                                    b.append(indent).append(f.getKey()).append('\n');
+                                    v.forEach(
+                                            item ->
+                                                    b.append(indent)
+                                                            .append("  - ")
+                                                            .append(item.asText())
+                                                            .append('\n'));
+                                } else {
+                                    b.append(
+                                            String.format(
+                                                    "%s%-" + width + "s %s%n",
+                                                    indent,
+                                                    f.getKey(),
+                                                    text(v)));
+                                }
+                            });
+        }
+
+        private static boolean allValues(JsonNode array) {
+            for (JsonNode item : array) {
+                if (!item.isValueNode()) {
+                    return false;
                 }
             }
-            return b.toString();
+            return true;
         }
 
         private static String text(JsonNode v) {

@@ -100,6 +100,12 @@ final class ReplicaSession {
 
     /** Starts over with a comparison, e.g. because the primary came back with a new generation. */
     void restart(String why) {
+        if ((phase == Phase.SUBSCRIBING || phase == Phase.COMPARING)
+                && current != null
+                && current.isOpen()) {
+            // A comparison is starting or running on a live connection: it is the one asked for.
+            return;
+        }
         end("re-synchronisation requested: " + why, false);
         cancelRetry();
         if (wanted) {
