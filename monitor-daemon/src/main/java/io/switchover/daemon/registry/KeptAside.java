@@ -59,6 +59,8 @@ final class KeptAside {
                                     StandardOpenOption.WRITE);
                     OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
                 JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8);
+                // One object per line and nothing else: no separator between root values.
+                g.setRootValueSeparator(null);
                 g.writeStartObject();
                 g.writeStringField("format", RegistryExportFormat.FORMAT);
                 g.writeNumberField("version", RegistryExportFormat.VERSION);

@@ -68,7 +68,7 @@ class UnknownKeysTest {
 
         assertThat(problem.message())
                 .startsWith("is not a known key; known keys: cluster, node, peer, notifier, ping,")
-                .endsWith("hooks, admin, logging");
+                .endsWith("hooks, registry, admin, logging");
     }
 
     @Test
