@@ -504,6 +504,22 @@ public final class Switchoverctl {
         static String render(JsonNode e) {
             StringBuilder b = new StringBuilder(e.path("time").asText());
             b.append("  ").append(e.path("type").asText());
+            if (e.has("what")) {
+                // Registry replication: what happened, with whom, and why or what it cost.
+                b.append("  ").append(e.path("what").asText());
+                for (String f : new String[] {"role", "peer", "file", "reason"}) {
+                    if (e.has(f)) {
+                        b.append("  ").append(f).append('=').append(e.path(f).asText());
+                    }
+                }
+                if (e.has("millis")) {
+                    b.append("  ")
+                            .append(e.path("millis").asText())
+                            .append(" ms, ")
+                            .append(e.path("bytes").asText())
+                            .append(" bytes");
+                }
+            }
             if (e.has("from")) {
                 b.append("  ")
                         .append(e.path("from").asText())

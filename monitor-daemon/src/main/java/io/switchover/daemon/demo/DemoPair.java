@@ -63,6 +63,24 @@ public final class DemoPair {
             show(a);
             show(b);
 
+            JsonNode put =
+                    send(
+                            a,
+                            "PUT",
+                            "registry?key=/demo/pair",
+                            "{\"values\":{\"written-on\":\"node-a\",\"before\":\"the crash\"}}");
+            say("registry write on node-a: /demo/pair, seq " + put.path("seq").asText());
+            await(
+                    "the write replicated to node-b",
+                    Duration.ofSeconds(30),
+                    () -> get(b, "registry?key=/demo/pair").has("values"));
+            say(
+                    "node-b holds it: "
+                            + get(b, "registry?key=/demo/pair").path("values")
+                            + " (registry in sync: "
+                            + status(b).path("replication").path("registry").path("inSync")
+                            + ")");
+
             say("--- killing node-a's process with SIGKILL (pid " + pa.pid() + ") ---");
             long killed = System.nanoTime();
             pa.destroyForcibly();
@@ -75,8 +93,14 @@ public final class DemoPair {
                             "node-b took over %.2f s after node-a was killed (generation %s)",
                             seconds, after.path("node").path("generation").asText()));
             say("reason: " + after.path("node").path("explanation").asText());
-            say("node-b's event history:");
+            say(
+                    "the new primary serves the registry written before the crash: "
+                            + get(b, "registry?key=/demo/pair").path("values"));
+            say("node-b's transitions:");
             for (JsonNode e : get(b, "events?limit=20").path("events")) {
+                if (!e.path("type").asText().equals("transition")) {
+                    continue;
+                }
                 System.out.printf(
                         "    %s  %s -> %s  %s: %s%n",
                         e.path("time").asText(),
@@ -176,15 +200,22 @@ public final class DemoPair {
     }
 
     private static JsonNode get(Node n, String path) throws Exception {
+        return send(n, "GET", path, null);
+    }
+
+    private static JsonNode send(Node n, String method, String path, String json) throws Exception {
         String token =
                 Files.readString(n.dataDir().resolve("admin.token"), StandardCharsets.US_ASCII)
                         .trim();
-        HttpResponse<String> r =
-                HTTP.send(
-                        HttpRequest.newBuilder(n.uri(path))
-                                .header("Authorization", "Bearer " + token)
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(n.uri(path)).header("Authorization", "Bearer " + token);
+        if (json == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(json));
+        }
+        HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(r.body());
     }
 
