@@ -85,6 +85,16 @@ public final class KeyPath implements Comparable<KeyPath> {
                             + printable(segment)
                             + "'");
         }
+        int unpaired = Utf8.firstUnpairedSurrogate(segment);
+        if (unpaired >= 0) {
+            throw new RegistryException(
+                    RegistryException.Kind.INVALID,
+                    "key path '"
+                            + printable(path)
+                            + "' has an unpaired UTF-16 surrogate (U+"
+                            + String.format("%04X", (int) segment.charAt(unpaired))
+                            + "): it has no UTF-8 form");
+        }
         int bytes = segment.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > limits.maxSegmentBytes()) {
             throw new RegistryException(

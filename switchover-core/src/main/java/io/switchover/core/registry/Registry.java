@@ -565,6 +565,19 @@ public final class Registry {
                         "value '" + KeyPath.printable(name) + "' of key '" + key + "' is null");
             }
             if (checkLimits) {
+                int unpaired = Utf8.firstUnpairedSurrogate(value);
+                if (unpaired >= 0) {
+                    throw new RegistryException(
+                            RegistryException.Kind.INVALID,
+                            "value '"
+                                    + StoreLayout.shortened(name)
+                                    + "' of key '"
+                                    + key
+                                    + "' has an unpaired UTF-16 surrogate at character "
+                                    + unpaired
+                                    + ": it has no UTF-8 form and would change on the way to the"
+                                    + " backup");
+                }
                 int bytes = Utf8.length(value);
                 if (bytes > limits.maxValueBytes()) {
                     throw new RegistryException(

@@ -117,6 +117,17 @@ final class StoreLayout {
                             + String.format("%04X", (int) name.charAt(bad))
                             + ")");
         }
+        int unpaired = Utf8.firstUnpairedSurrogate(name);
+        if (unpaired >= 0) {
+            throw invalid(
+                    "value name '"
+                            + KeyPath.printable(name)
+                            + "' of key '"
+                            + key
+                            + "' has an unpaired UTF-16 surrogate (U+"
+                            + String.format("%04X", (int) name.charAt(unpaired))
+                            + "): it has no UTF-8 form");
+        }
         int bytes = Utf8.length(name);
         if (bytes > limits.maxNameBytes()) {
             throw new RegistryException(

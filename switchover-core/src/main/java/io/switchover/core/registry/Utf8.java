@@ -30,4 +30,23 @@ final class Utf8 {
         }
         return bytes;
     }
+
+    /**
+     * The index of the first unpaired surrogate in {@code s}, or -1. Such a string has no UTF-8
+     * form: it would change on the wire (to {@code '?'}), so the registry refuses it.
+     */
+    static int firstUnpairedSurrogate(String s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < n
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

@@ -100,6 +100,28 @@ class RegistryTest {
     // ---------------------------------------------------------------- validation and limits
 
     @Test
+    void put_unpairedSurrogate_inValueNameOrPath_invalidBeforeAnythingChanges() {
+        String lone = "x\uD800y";
+        assertFails(RegistryException.Kind.INVALID, () -> registry.put(k("/a"), Map.of("v", lone)))
+                .hasMessageContaining("value 'v' of key '/a' has an unpaired UTF-16 surrogate");
+        assertFails(RegistryException.Kind.INVALID, () -> registry.put(k("/a"), Map.of(lone, "1")))
+                .hasMessageContaining("unpaired UTF-16 surrogate (U+D800)");
+        assertFails(
+                        RegistryException.Kind.INVALID,
+                        () -> KeyPath.parse("/a/" + lone, RegistryLimits.DEFAULT))
+                .hasMessageContaining("unpaired UTF-16 surrogate (U+D800)");
+        assertThat(registry.lastSeq()).isZero();
+        assertThat(registry.exists(k("/a"))).isFalse();
+    }
+
+    @Test
+    void put_pairedSurrogates_emoji_storedAsIs() throws Exception {
+        registry.put(k("/emoji\uD83D\uDE00"), Map.of("face\uD83D\uDE00", "\uD83D\uDE00"));
+        assertThat(registry.get(k("/emoji\uD83D\uDE00")))
+                .contains(values("face\uD83D\uDE00", "\uD83D\uDE00"));
+    }
+
+    @Test
     void put_root_invalid() {
         assertFails(RegistryException.Kind.INVALID, () -> registry.put(KeyPath.ROOT, Map.of()))
                 .hasMessageContaining("root");
