@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * entirely or not at all. How far "written" goes is the {@link Durability}.
  *
  * <p>{@link #close()} discards what was written after the last commit (MVStore's own close would
- * commit it), forces the file to the disk and closes it without MVStore's clean-close step (see
- * the method for why), so every open recovers from the last whole chunk.
+ * commit it), forces the file to the disk and closes it without MVStore's clean-close step (see the
+ * method for why), so every open recovers from the last whole chunk.
  *
  * <p>Space: every commit writes a chunk (about 16 KiB for a one-entry commit, more for a larger
  * one), and a chunk stays as long as one of its pages is live. MVStore's defaults would keep every
