@@ -100,7 +100,7 @@ class RegistryTest {
     // ---------------------------------------------------------------- validation and limits
 
     @Test
-    void put_unpairedSurrogate_inValueNameOrPath_invalidBeforeAnythingChanges() {
+    void put_unpairedSurrogate_inValueNameOrPath_invalidBeforeAnythingChanges() throws Exception {
         String lone = "x\uD800y";
         assertFails(RegistryException.Kind.INVALID, () -> registry.put(k("/a"), Map.of("v", lone)))
                 .hasMessageContaining("value 'v' of key '/a' has an unpaired UTF-16 surrogate");
