@@ -8,6 +8,7 @@ import io.switchover.core.registry.KeyValues;
 import io.switchover.core.registry.RegistryChange;
 import io.switchover.core.registry.RegistryException;
 import io.switchover.core.registry.RegistryLimits;
+import io.switchover.daemon.registry.RegistryExportFormat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -36,8 +37,8 @@ final class RegistryJson {
     /** Lines are compact: one JSON document per line. */
     static final ObjectMapper LINES = new ObjectMapper();
 
-    static final String FORMAT = "switchover-registry";
-    static final int VERSION = 1;
+    static final String FORMAT = RegistryExportFormat.FORMAT;
+    static final int VERSION = RegistryExportFormat.VERSION;
 
     /**
      * Paths arriving over the API are checked for syntax only: the registry behind the API checks
