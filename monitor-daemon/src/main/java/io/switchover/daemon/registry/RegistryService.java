@@ -132,7 +132,7 @@ public final class RegistryService implements RegistryOperations, AutoCloseable 
         this.nodeId = nodeId;
         this.peerId = peerId;
         this.generation = generation;
-        this.events = new ObservedEvents(events);
+        this.events = events;
         this.keptAside = new KeptAside(keptAsideDir, nodeId);
         this.thread = new RegistryThread("switchover-registry", registry::commit, this::endOfGroup);
         this.server = new RegistryServer(registry, settings.resync());
@@ -140,7 +140,8 @@ public final class RegistryService implements RegistryOperations, AutoCloseable 
                 new ReplicationSource(
                         thread,
                         registry,
-                        this.events,
+                        events,
+                        this::propagated,
                         settings.ackTimeout(),
                         settings.maxUnacked());
         this.replica =
@@ -151,7 +152,7 @@ public final class RegistryService implements RegistryOperations, AutoCloseable 
                         () -> this.generation,
                         replicationConnection,
                         settings,
-                        this.events,
+                        events,
                         this::keepAsideBeforeCompare);
         this.watchers =
                 Executors.newCachedThreadPool(
@@ -175,6 +176,14 @@ public final class RegistryService implements RegistryOperations, AutoCloseable 
         thread.execute(() -> propagationObservers.remove(observer));
     }
 
+    /** A change the backup acknowledged, {@code nanos} after its commit here. */
+    private void propagated(long nanos) {
+        events.propagated(nanos);
+        for (java.util.function.LongConsumer o : propagationObservers) {
+            o.accept(nanos);
+        }
+    }
+
     private void endOfGroup() {
         source.flush();
         // Snapshots for metrics scrapes, which must not wait for the registry thread.
@@ -182,43 +191,6 @@ public final class RegistryService implements RegistryOperations, AutoCloseable 
         oldestUnackedAt =
                 role == State.PRIMARY ? source.oldestUnackedCommit() : OptionalLong.empty();
         sourceInSync = source.inSync();
-    }
-
-    /** The daemon's events, plus the propagation observers. */
-    private final class ObservedEvents implements RegistryEvents {
-        private final RegistryEvents inner;
-
-        ObservedEvents(RegistryEvents inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public void sessionStarted(String role, String peer, long seq) {
-            inner.sessionStarted(role, peer, seq);
-        }
-
-        @Override
-        public void sessionEnded(String role, String peer, String reason) {
-            inner.sessionEnded(role, peer, reason);
-        }
-
-        @Override
-        public void resynchronised(String peer, Resync.Result result, long millis) {
-            inner.resynchronised(peer, result, millis);
-        }
-
-        @Override
-        public void keptAside(Path file, String why) {
-            inner.keptAside(file, why);
-        }
-
-        @Override
-        public void propagated(long nanos) {
-            inner.propagated(nanos);
-            for (java.util.function.LongConsumer o : propagationObservers) {
-                o.accept(nanos);
-            }
-        }
     }
 
     // ------------------------------------------------------------------ wiring

@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ final class ReplicationSource {
     private final RegistryThread thread;
     private final Registry registry;
     private final RegistryEvents events;
+    private final LongConsumer propagated;
     private final Duration ackTimeout;
     private final int maxUnacked;
 
@@ -49,11 +51,13 @@ final class ReplicationSource {
             RegistryThread thread,
             Registry registry,
             RegistryEvents events,
+            LongConsumer propagated,
             Duration ackTimeout,
             int maxUnacked) {
         this.thread = thread;
         this.registry = registry;
         this.events = events;
+        this.propagated = propagated;
         this.ackTimeout = ackTimeout;
         this.maxUnacked = maxUnacked;
         this.ackedSeq = registry.lastSeq();
@@ -179,7 +183,7 @@ final class ReplicationSource {
         ackedSeq = Math.max(ackedSeq, seq);
         long now = System.nanoTime();
         while (!s.unacked.isEmpty() && s.unacked.peek().change().seq() <= seq) {
-            events.propagated(now - s.unacked.poll().committedNanos());
+            propagated.accept(now - s.unacked.poll().committedNanos());
         }
         checkDrains();
     }

@@ -162,15 +162,7 @@ public final class Registry {
      * {@code subtree} does not exist. The root itself is reported only if it holds values (never).
      */
     public void export(KeyPath subtree, Consumer<KeyValues> out) {
-        if (!exists(subtree)) {
-            return;
-        }
-        String prefix = StoreLayout.keyPrefix(subtree);
-        String from = subtree.isRoot() ? "" : prefix + StoreLayout.NAME;
-        String to = subtree.isRoot() ? null : prefix + StoreLayout.SUBTREE_END;
-        Exporter exporter = new Exporter(out);
-        entries.scan(from, to, exporter);
-        exporter.flush();
+        exportPage(subtree, Optional.empty(), Integer.MAX_VALUE, out);
     }
 
     /**
@@ -222,10 +214,6 @@ public final class Registry {
         private String marker;
         private KeyPath key;
         private SortedMap<String, String> values;
-
-        Exporter(Consumer<KeyValues> out) {
-            this(out, Integer.MAX_VALUE);
-        }
 
         Exporter(Consumer<KeyValues> out, int maxKeys) {
             this.out = out;
@@ -293,17 +281,7 @@ public final class Registry {
                 after++;
             }
         }
-        if (after > limits.maxValuesPerKey()) {
-            throw new RegistryException(
-                    RegistryException.Kind.LIMIT,
-                    "key '"
-                            + key
-                            + "' would hold "
-                            + after
-                            + " values, above the limit of "
-                            + limits.maxValuesPerKey()
-                            + " values per key");
-        }
+        checkValueCount(key, after);
         return sequenced(writePut(key, sorted, lastSeq + 1));
     }
 
@@ -317,6 +295,20 @@ public final class Registry {
         checkedPut(key, values);
     }
 
+    private void checkValueCount(KeyPath key, int count) throws RegistryException {
+        if (count > limits.maxValuesPerKey()) {
+            throw new RegistryException(
+                    RegistryException.Kind.LIMIT,
+                    "key '"
+                            + key
+                            + "' would hold "
+                            + count
+                            + " values, above the limit of "
+                            + limits.maxValuesPerKey()
+                            + " values per key");
+        }
+    }
+
     private SortedMap<String, String> checkedPut(KeyPath key, Map<String, String> values)
             throws RegistryException {
         if (key.isRoot()) {
@@ -324,17 +316,7 @@ public final class Registry {
         }
         KeyPath.parse(key.toString(), limits);
         SortedMap<String, String> sorted = checkedValues(key, values, true);
-        if (sorted.size() > limits.maxValuesPerKey()) {
-            throw new RegistryException(
-                    RegistryException.Kind.LIMIT,
-                    "key '"
-                            + key
-                            + "' would hold "
-                            + sorted.size()
-                            + " values, above the limit of "
-                            + limits.maxValuesPerKey()
-                            + " values per key");
-        }
+        checkValueCount(key, sorted.size());
         return sorted;
     }
 
