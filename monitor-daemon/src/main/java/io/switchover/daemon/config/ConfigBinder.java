@@ -165,6 +165,7 @@ final class ConfigBinder {
                         probe,
                         hooks,
                         registry,
+                        DaemonConfig.Mirror.NONE,
                         new DaemonConfig.Admin(adminListen),
                         new DaemonConfig.Logging(logDir),
                         coreConfig));

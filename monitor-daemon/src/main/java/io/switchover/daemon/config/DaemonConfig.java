@@ -1,6 +1,7 @@
 package io.switchover.daemon.config;
 
 import io.switchover.core.config.CoreConfig;
+import io.switchover.core.mirror.DirectorySpec;
 import io.switchover.daemon.hooks.HookSettings;
 import io.switchover.daemon.probe.ProbeMode;
 import io.switchover.daemon.probe.ProbeTarget;
@@ -10,6 +11,7 @@ import io.switchover.notifier.transport.NotifierSettings;
 import io.switchover.notifier.transport.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -39,6 +41,7 @@ public record DaemonConfig(
         Probe probe,
         HookSettings hooks,
         Registry registry,
+        Mirror mirror,
         Admin admin,
         Logging logging,
         CoreConfig core) {
@@ -53,6 +56,7 @@ public record DaemonConfig(
         Objects.requireNonNull(probe, "probe");
         Objects.requireNonNull(hooks, "hooks");
         Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(mirror, "mirror");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(core, "core");
@@ -155,6 +159,29 @@ public record DaemonConfig(
     public record Registry(boolean fsync, Duration ackTimeout, int maxUnackedChanges) {
         public Registry {
             Objects.requireNonNull(ackTimeout, "ackTimeout");
+        }
+    }
+
+    /**
+     * Directory mirroring.
+     *
+     * @param directories the initial and continuous directories, in configuration order
+     * @param quietPeriod a changed file ships once no event touched it for this long
+     * @param maxDelay a file written without pause still ships this long after its first change
+     * @param transfers files sent at once, per backup session
+     */
+    public record Mirror(
+            List<DirectorySpec> directories,
+            Duration quietPeriod,
+            Duration maxDelay,
+            int transfers) {
+        public static final Mirror NONE =
+                new Mirror(List.of(), Duration.ofMillis(20), Duration.ofSeconds(1), 4);
+
+        public Mirror {
+            directories = List.copyOf(directories);
+            Objects.requireNonNull(quietPeriod, "quietPeriod");
+            Objects.requireNonNull(maxDelay, "maxDelay");
         }
     }
 
