@@ -21,6 +21,8 @@ import io.switchover.daemon.config.DaemonConfig;
 import io.switchover.daemon.config.HostPort;
 import io.switchover.daemon.hooks.HookRunner;
 import io.switchover.daemon.metrics.DaemonMetrics;
+import io.switchover.daemon.mirror.MirrorEvents;
+import io.switchover.daemon.mirror.MirrorService;
 import io.switchover.daemon.module.CommandCheck;
 import io.switchover.daemon.module.HttpGetCheck;
 import io.switchover.daemon.module.ModuleCheck;
@@ -32,9 +34,9 @@ import io.switchover.daemon.peer.PingObserver;
 import io.switchover.daemon.probe.DaemonNetworkProbe;
 import io.switchover.daemon.registry.MvRegistryStore;
 import io.switchover.daemon.registry.RegistryEvents;
-import io.switchover.daemon.registry.RegistryReplication;
 import io.switchover.daemon.registry.RegistryService;
 import io.switchover.daemon.runtime.CoreExecutor;
+import io.switchover.daemon.runtime.DaemonReplication;
 import io.switchover.daemon.status.Observations;
 import io.switchover.daemon.store.AdminToken;
 import io.switchover.daemon.store.DataDirectory;
@@ -106,6 +108,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
     private final PeerClient client;
     private final StateMachine machine;
     private final RegistryService registry;
+    private final MirrorService mirror;
     private final AdminServer admin;
     private volatile NodeStatus status;
     private volatile boolean closed;
@@ -158,6 +161,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
             own(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
             moduleCheck = moduleCheck(config, blocking, group);
             registry = own(openRegistry(config, generations.load()));
+            mirror = own(openMirror(config, generations.load()));
 
             PeerHandlers handlers = new PeerHandlers();
             Duration checkTimeout = checkTimeout(config.core().modulePingTimeout());
@@ -177,10 +181,16 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                     });
             handlers.request(PeerMessageCodec.OPERATION, this::onPeerMessage);
             registry.register(handlers);
+            mirror.register(handlers);
 
             NotifierSettings settings =
                     config.notifierSettings(buildRelease)
-                            .capabilities(List.of("core-messages-1", "module-ping", "registry-1"))
+                            .capabilities(
+                                    List.of(
+                                            "core-messages-1",
+                                            "module-ping",
+                                            "registry-1",
+                                            "mirror-1"))
                             .build();
             server = new NotifierServer(settings, handlers, () -> status, serverListener(), group);
             own(server);
@@ -217,7 +227,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                                     link,
                                     probe,
                                     generations,
-                                    new RegistryReplication(registry, core),
+                                    new DaemonReplication(registry, mirror, core),
                                     hooks),
                             coreListener());
 
@@ -228,6 +238,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
             metrics.notifier("server", server.stats());
             metrics.notifier("client", client.stats());
             metrics.registry(registry);
+            metrics.mirror(mirror);
 
             admin =
                     own(
@@ -381,6 +392,109 @@ public final class Daemon implements AdminOperations, AutoCloseable {
         }
     }
 
+    private MirrorService openMirror(DaemonConfig config, long generation) {
+        return new MirrorService(
+                config.mirror(),
+                config.nodeId(),
+                generation,
+                dataDirectory.resolve("mirror"),
+                RegistryService.Settings.DEFAULT.requestTimeout(),
+                mirrorEvents(),
+                () ->
+                        this.client
+                                .connection(ConnectionKind.AUX)
+                                .or(() -> this.client.connection(ConnectionKind.MAIN)));
+    }
+
+    /** Mirroring events become history events, decision-log lines and metrics. */
+    private MirrorEvents mirrorEvents() {
+        return new MirrorEvents() {
+            @Override
+            public void sessionStarted(String role, String peer) {
+                record(
+                        HistoryEvent.MIRROR,
+                        Map.of("what", "session-started", "role", role, "peer", peer));
+            }
+
+            @Override
+            public void sessionEnded(String role, String peer, String reason) {
+                metrics.mirrorSessionEnded(role);
+                record(
+                        HistoryEvent.MIRROR,
+                        Map.of(
+                                "what",
+                                "session-ended",
+                                "role",
+                                role,
+                                "peer",
+                                peer,
+                                "reason",
+                                reason));
+            }
+
+            @Override
+            public void synced(
+                    String peer, long transferred, long bytes, long deleted, long millis) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("what", "compared");
+                f.put("peer", peer);
+                f.put("transferred", transferred);
+                f.put("bytes", bytes);
+                f.put("deleted", deleted);
+                f.put("millis", millis);
+                record(HistoryEvent.MIRROR, f);
+            }
+
+            @Override
+            public void keptAside(Path dir, String why) {
+                decisions.warn("mirrored files kept aside in {}: {}", dir, why);
+                record(
+                        HistoryEvent.MIRROR,
+                        Map.of("what", "kept-aside", "dir", dir.toString(), "reason", why));
+            }
+
+            @Override
+            public void securityEvent(String directory, String peer, String detail) {
+                decisions.warn(
+                        "SECURITY: refused a mirroring step from '{}' for {}: {}",
+                        peer,
+                        directory,
+                        detail);
+                record(
+                        HistoryEvent.MIRROR,
+                        Map.of(
+                                "what",
+                                "security",
+                                "directory",
+                                directory,
+                                "peer",
+                                peer,
+                                "detail",
+                                detail));
+            }
+
+            @Override
+            public void failed(String directory, String path, String reason) {
+                record(
+                        HistoryEvent.MIRROR,
+                        Map.of(
+                                "what",
+                                "failed",
+                                "directory",
+                                directory,
+                                "path",
+                                path,
+                                "reason",
+                                reason));
+            }
+
+            @Override
+            public void propagated(long nanos) {
+                metrics.mirrorPropagated(nanos);
+            }
+        };
+    }
+
     /** Replication events become history events, decision-log lines and metrics. */
     private RegistryEvents registryEvents() {
         return new RegistryEvents() {
@@ -466,6 +580,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                 Connection which = NotifierPeerLink.connection(c.kind());
                 core.execute(() -> machine.onConnectionChanged(which, true));
                 registry.connectionEstablished();
+                mirror.connectionEstablished();
             }
 
             @Override
@@ -474,6 +589,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                 Connection which = NotifierPeerLink.connection(c.kind());
                 core.execute(() -> machine.onConnectionChanged(which, false));
                 registry.connectionLost(c);
+                mirror.connectionLost(c);
             }
 
             @Override
@@ -499,6 +615,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
             public void lost(PeerConnection c, CloseReason reason, String detail) {
                 // The primary's replication session runs over the backup's connection to it.
                 registry.connectionLost(c);
+                mirror.connectionLost(c);
             }
         };
     }
@@ -509,6 +626,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
             public void onTransition(Transition t) {
                 status = new NodeStatus(t.to().name(), t.generation());
                 registry.onTransition(t);
+                mirror.onTransition(t);
                 metrics.transition(t);
                 if (t.to() == State.PRIMARY && t.from() != State.STARTING) {
                     // The source product's unmistakable line, preceded by its reason.
@@ -652,6 +770,9 @@ public final class Daemon implements AdminOperations, AutoCloseable {
         out.put("module", module);
         Map<String, Object> replication = new LinkedHashMap<>();
         replication.put("registry", registry.status());
+        if (mirror.configured()) {
+            replication.put("mirror", mirror.status());
+        }
         out.put("replication", replication);
         return out;
     }
@@ -701,6 +822,11 @@ public final class Daemon implements AdminOperations, AutoCloseable {
 
     public AdminToken token() {
         return token;
+    }
+
+    /** The directory mirroring this daemon runs. */
+    public MirrorService mirror() {
+        return mirror;
     }
 
     /** The registry this daemon serves and replicates. */

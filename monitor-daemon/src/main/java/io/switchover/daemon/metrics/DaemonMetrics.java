@@ -6,10 +6,12 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchover.core.mirror.DirectorySpec;
 import io.switchover.core.port.Connection;
 import io.switchover.core.registry.Resync;
 import io.switchover.core.state.State;
 import io.switchover.core.state.Transition;
+import io.switchover.daemon.mirror.MirrorService;
 import io.switchover.daemon.peer.PingObserver;
 import io.switchover.daemon.registry.RegistryService;
 import io.switchover.notifier.frame.CloseReason;
@@ -222,6 +224,70 @@ public final class DaemonMetrics implements PingObserver {
                 .publishPercentiles(0.5, 0.99)
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Directory mirroring's gauges, per directory (tag {@code directory}: its path on the backup):
+     * files and bytes mirrored, operations pending, time of the last sync, errors; and refused
+     * steps (security events).
+     */
+    public void mirror(MirrorService service) {
+        for (DirectorySpec spec : service.directories()) {
+            String id = spec.id();
+            java.util.function.Function<MirrorService, MirrorService.DirectoryFigures> f =
+                    s -> s.figures().get(id);
+            Gauge.builder("switchover_mirror_files", service, s -> f.apply(s).files())
+                    .description("files in the mirrored directory, as last listed")
+                    .tag("directory", id)
+                    .register(registry);
+            Gauge.builder("switchover_mirror_bytes", service, s -> f.apply(s).bytes())
+                    .description("bytes of the files in the mirrored directory, as last listed")
+                    .tag("directory", id)
+                    .register(registry);
+            Gauge.builder("switchover_mirror_pending", service, s -> f.apply(s).pending())
+                    .description("primary: paths and comparisons waiting to reach the backup")
+                    .tag("directory", id)
+                    .register(registry);
+            Gauge.builder(
+                            "switchover_mirror_last_sync_seconds",
+                            service,
+                            s -> f.apply(s).lastSyncEpochSeconds())
+                    .description(
+                            "when the directory was last known identical on both nodes (epoch"
+                                    + " seconds; -1: never)")
+                    .tag("directory", id)
+                    .register(registry);
+            FunctionCounter.builder("switchover_mirror_errors", service, s -> f.apply(s).errors())
+                    .description("mirroring steps that failed for the directory (each is retried)")
+                    .tag("directory", id)
+                    .register(registry);
+        }
+        FunctionCounter.builder(
+                        "switchover_mirror_security_events", service, MirrorService::securityEvents)
+                .description(
+                        "mirroring steps from the peer refused because they would reach outside a"
+                                + " mirrored directory")
+                .register(registry);
+    }
+
+    /** Primary: a changed path reached the backup, {@code nanos} after it was ready to ship. */
+    public void mirrorPropagated(long nanos) {
+        Timer.builder("switchover_mirror_propagation")
+                .description(
+                        "time from a changed file being ready to ship (its writes over) on the"
+                                + " primary to the backup having it in place")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A mirroring session ended ({@code role}: source or replica). */
+    public void mirrorSessionEnded(String role) {
+        Counter.builder("switchover_mirror_sessions_ended")
+                .description("directory mirroring sessions that ended, by this node's role")
+                .tag("role", role)
+                .register(registry)
+                .increment();
     }
 
     /** Two primaries met; {@code outcome} is "won" (kept the role) or "lost" (stepped down). */

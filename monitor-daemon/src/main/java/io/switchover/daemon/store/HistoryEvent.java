@@ -42,6 +42,12 @@ public record HistoryEvent(Instant time, long sequence, String type, Map<String,
     /** Registry replication: sessions, comparisons, trees kept aside ({@code what} says which). */
     public static final String REGISTRY = "registry";
 
+    /**
+     * Directory mirroring: sessions, comparisons, failed steps, files kept aside, security events
+     * ({@code what} says which).
+     */
+    public static final String MIRROR = "mirror";
+
     /** Names a field may not take: they are the line's own keys. */
     static final Set<String> RESERVED = Set.of("time", "sequence", "type");
 

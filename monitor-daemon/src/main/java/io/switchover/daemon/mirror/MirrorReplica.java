@@ -1,0 +1,845 @@
+package io.switchover.daemon.mirror;
+
+import io.netty.buffer.ByteBuf;
+import io.switchover.core.mirror.DirectorySpec;
+import io.switchover.core.mirror.EntryType;
+import io.switchover.core.mirror.FileEntry;
+import io.switchover.core.mirror.Glob;
+import io.switchover.core.mirror.MirrorCodec;
+import io.switchover.core.mirror.MirrorException;
+import io.switchover.core.mirror.MirrorOp;
+import io.switchover.core.mirror.MirrorPath;
+import io.switchover.core.time.Cancellable;
+import io.switchover.notifier.session.Outcome;
+import io.switchover.notifier.session.PeerConnection;
+import io.switchover.notifier.session.RejectedException;
+import io.switchover.notifier.session.StreamReceiver;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backup's side of directory mirroring. While this node is a backup it keeps one session with
+ * the primary: it subscribes (naming the directories it is configured to receive), answers the
+ * primary's listings and hash requests, applies its steps and receives its files into the
+ * configured directories, and is in sync once the primary says every directory was compared. Any
+ * failure ends the session; a new one starts after a growing delay and compares everything again,
+ * so a backup that was away catches up completely.
+ *
+ * <p>Everything the peer sends is checked before it touches the disk: the directory must be one of
+ * this node's own, paths are {@link MirrorPath}s, and {@link TargetRoot} never follows a link. A
+ * step that would reach outside is refused and reported as a security event.
+ *
+ * <p>State is confined to the mirror thread; handlers arrive on the connection's event loop and hop
+ * there, file I/O runs on the I/O pool.
+ */
+final class MirrorReplica {
+    private static final Logger log = LoggerFactory.getLogger(MirrorReplica.class);
+    private static final Logger security = LoggerFactory.getLogger("switchover.security");
+
+    enum Phase {
+        IDLE,
+        SUBSCRIBING,
+        COMPARING,
+        SYNCED
+    }
+
+    /** Settings of the replica. */
+    record Settings(Duration requestTimeout, Duration retryDelay, Duration maxRetryDelay) {}
+
+    /** A directory this node receives as backup: its own source path, where files land. */
+    static final class TargetDir {
+        final DirectorySpec spec;
+        final DirectoryStats stats;
+        final CompletableFuture<TargetRoot> root;
+
+        TargetDir(DirectorySpec spec, CompletableFuture<TargetRoot> root) {
+            this.spec = spec;
+            this.stats = new DirectoryStats(spec);
+            this.root = root;
+        }
+    }
+
+    private final String nodeId;
+    private final LongSupplier generation;
+    private final Map<String, TargetDir> dirs = new LinkedHashMap<>();
+    private final MirrorThread thread;
+    private final Executor io;
+    private final Supplier<Optional<PeerConnection>> connection;
+    private final Settings settings;
+    private final MirrorEvents events;
+    private final MirrorOrigin origin;
+    private final Path keptAsideRoot;
+
+    private boolean wanted;
+    private volatile Phase phase = Phase.IDLE;
+    private volatile PeerConnection current;
+    private volatile long session = -1;
+    private String primary;
+    private int failures;
+    private Cancellable retry;
+    private String lastEnd = "not started";
+    private Path keepingAside;
+    private volatile long securityEvents;
+
+    MirrorReplica(
+            String nodeId,
+            LongSupplier generation,
+            List<DirectorySpec> specs,
+            MirrorThread thread,
+            Executor io,
+            Supplier<Optional<PeerConnection>> connection,
+            Settings settings,
+            MirrorEvents events,
+            MirrorOrigin origin,
+            Path keptAsideRoot) {
+        this.nodeId = nodeId;
+        this.generation = generation;
+        this.thread = thread;
+        this.io = io;
+        this.connection = connection;
+        this.settings = settings;
+        this.events = events;
+        this.origin = origin;
+        this.keptAsideRoot = keptAsideRoot;
+        for (DirectorySpec spec : specs) {
+            // Opened lazily on the I/O pool, once: creates a missing directory, clears partial
+            // files an earlier run left behind.
+            CompletableFuture<TargetRoot> root = new CompletableFuture<>();
+            dirs.put(spec.source(), new TargetDir(spec, root));
+        }
+    }
+
+    Iterable<TargetDir> directories() {
+        return dirs.values();
+    }
+
+    private CompletableFuture<TargetRoot> root(TargetDir d) {
+        if (!d.root.isDone()) {
+            io.execute(
+                    () -> {
+                        if (d.root.isDone()) {
+                            return;
+                        }
+                        try {
+                            TargetRoot r = new TargetRoot(Path.of(d.spec.source()));
+                            int partials = r.removePartials();
+                            if (partials > 0) {
+                                log.info(
+                                        "mirror {}: removed {} partial files left by an earlier"
+                                                + " run",
+                                        d.spec.source(),
+                                        partials);
+                            }
+                            d.root.complete(r);
+                        } catch (MirrorException | RuntimeException e) {
+                            d.root.completeExceptionally(e);
+                        }
+                    });
+        }
+        return d.root;
+    }
+
+    // ------------------------------------------------------------------ session lifecycle
+
+    /** This node is (still) a backup: keep a session, starting one if none runs. */
+    void want() {
+        wanted = true;
+        if (phase == Phase.IDLE && retry == null) {
+            start();
+        }
+    }
+
+    /** This node is no backup any more: end the session and start none. */
+    void unwant(String why) {
+        wanted = false;
+        cancelRetry();
+        end(why, false, true);
+    }
+
+    /** Starts over with a comparison. */
+    void restart(String why) {
+        if (phase == Phase.SUBSCRIBING || phase == Phase.COMPARING) {
+            PeerConnection c = current;
+            if (c != null && c.isOpen()) {
+                return; // A comparison is starting or running: it is the one asked for.
+            }
+        }
+        end("re-synchronisation requested: " + why, false, true);
+        cancelRetry();
+        if (wanted) {
+            start();
+        }
+    }
+
+    void connectionUp() {
+        if (wanted && phase == Phase.IDLE) {
+            cancelRetry();
+            start();
+        }
+    }
+
+    void connectionLost(PeerConnection c) {
+        if (c == current) {
+            end("the connection to the primary was lost", true, false);
+        }
+    }
+
+    private void start() {
+        Optional<PeerConnection> c = connection.get();
+        if (c.isEmpty()) {
+            lastEnd = "no connection to the primary";
+            scheduleRetry();
+            return;
+        }
+        PeerConnection via = c.get();
+        current = via;
+        session = -1;
+        phase = Phase.SUBSCRIBING;
+        List<String> mine = new ArrayList<>(dirs.keySet());
+        var subscribe = new MirrorCodec.Subscribe(nodeId, generation.getAsLong(), mine);
+        via.request(MirrorCodec.SUBSCRIBE, subscribe.encode(), settings.requestTimeout())
+                .whenComplete((o, e) -> thread.execute(() -> subscribed(via, o, e)));
+    }
+
+    private void subscribed(PeerConnection via, Outcome<byte[]> o, Throwable e) {
+        if (via != current || phase != Phase.SUBSCRIBING) {
+            return;
+        }
+        if (e != null || !(o instanceof Outcome.Success<byte[]> ok)) {
+            end(
+                    "the primary did not accept the subscription: "
+                            + (e != null ? MirrorSource.message(e) : String.valueOf(o)),
+                    true,
+                    false);
+            return;
+        }
+        MirrorCodec.SubscribeReply reply;
+        try {
+            reply = MirrorCodec.SubscribeReply.decode(ok.value());
+        } catch (MirrorException x) {
+            end("the primary's subscription reply is malformed: " + x.getMessage(), true, false);
+            return;
+        }
+        adopt(reply.session());
+        primary = reply.node();
+        log.info(
+                "mirroring from '{}' (generation {}): session {}, comparing {} directories",
+                primary,
+                reply.generation(),
+                reply.session(),
+                dirs.size());
+        events.sessionStarted("replica", primary);
+    }
+
+    /** The session's number is known (from the reply, or from the primary's first request). */
+    private void adopt(long id) {
+        if (session == id) {
+            return;
+        }
+        session = id;
+        phase = Phase.COMPARING;
+        if (origin.wasPrimary()) {
+            keepAside();
+        }
+    }
+
+    /**
+     * This node wrote as primary: from now until the comparison ends, what it replaces or deletes
+     * is kept aside first.
+     */
+    private void keepAside() {
+        String label =
+                origin.read().replace("primary:", "gen")
+                        + "-"
+                        + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                                .withZone(ZoneOffset.UTC)
+                                .format(Instant.now());
+        keepingAside = keptAsideRoot.resolve(label);
+        for (TargetDir d : dirs.values()) {
+            Path into = keepingAside.resolve(sanitize(d.spec.source()));
+            root(d).thenAccept(r -> r.keepAsideInto(Optional.of(into)));
+        }
+        log.warn(
+                "mirror: this node wrote as primary ({}); files the comparison replaces or deletes"
+                        + " are kept aside in {}",
+                origin.read(),
+                keepingAside);
+    }
+
+    private static String sanitize(String path) {
+        String s = path.replace('/', '_');
+        return s.startsWith("_") ? s.substring(1) : s;
+    }
+
+    private void synced(long id) {
+        phase = Phase.SYNCED;
+        failures = 0;
+        lastEnd = "in sync";
+        log.info("mirroring from '{}': every directory compared; in sync", primary);
+        Path kept = keepingAside;
+        keepingAside = null;
+        io.execute(
+                () -> {
+                    try {
+                        origin.write("replica");
+                    } catch (IOException e) {
+                        log.warn("could not record the mirror's origin: {}", e.toString());
+                    }
+                });
+        Instant now = Instant.now();
+        for (TargetDir d : dirs.values()) {
+            d.stats.lastSync = now;
+            root(d).thenAcceptAsync(
+                            r -> {
+                                if (kept != null) {
+                                    r.keepAsideInto(Optional.empty());
+                                }
+                                count(d, r);
+                            },
+                            io);
+        }
+        if (kept != null) {
+            io.execute(() -> reportKeptAside(kept));
+        }
+    }
+
+    /** Counts a directory's files and bytes for status, on the I/O pool. */
+    private void count(TargetDir d, TargetRoot r) {
+        try {
+            List<Glob> excludes = globs(d.spec.excludes());
+            LocalTree.Page page =
+                    LocalTree.list(
+                            r.root(),
+                            MirrorPath.ROOT,
+                            d.spec.recursive(),
+                            excludes,
+                            MirrorPath.ROOT,
+                            Integer.MAX_VALUE,
+                            why -> {});
+            long files = 0;
+            long bytes = 0;
+            for (FileEntry e : page.entries()) {
+                if (e.type() == EntryType.FILE) {
+                    files++;
+                    bytes += e.size();
+                }
+            }
+            d.stats.files = files;
+            d.stats.bytes = bytes;
+        } catch (MirrorException | RuntimeException e) {
+            d.stats.failed("counting files: " + e.getMessage());
+        }
+    }
+
+    private void reportKeptAside(Path kept) {
+        boolean any;
+        try (Stream<Path> s = Files.walk(kept)) {
+            any = s.anyMatch(Files::isRegularFile) || hasLinks(kept);
+        } catch (IOException e) {
+            any = false;
+        }
+        if (any) {
+            String why =
+                    "this node wrote as primary and its mirrored files differed from the primary"
+                            + " '"
+                            + primary
+                            + "''s";
+            log.warn("mirrored files kept aside in {}: {}", kept, why);
+            thread.execute(() -> events.keptAside(kept, why));
+        } else {
+            deleteEmpty(kept);
+        }
+    }
+
+    private static boolean hasLinks(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.anyMatch(Files::isSymbolicLink);
+        }
+    }
+
+    private static void deleteEmpty(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(
+                            p -> {
+                                try {
+                                    Files.deleteIfExists(p);
+                                } catch (IOException ignored) {
+                                    // Not empty after all: it stays.
+                                }
+                            });
+        } catch (IOException ignored) {
+            // Nothing was kept aside there.
+        }
+    }
+
+    private void end(String why, boolean retryLater, boolean tell) {
+        Phase was = phase;
+        PeerConnection via = current;
+        long id = session;
+        phase = Phase.IDLE;
+        current = null;
+        session = -1;
+        if (was == Phase.IDLE) {
+            return;
+        }
+        lastEnd = why;
+        if (tell && via != null && via.isOpen() && id >= 0) {
+            via.request(
+                    MirrorCodec.ENDED,
+                    new MirrorCodec.Ended(id, why).encode(),
+                    settings.requestTimeout());
+        }
+        if (was != Phase.SUBSCRIBING) {
+            log.info("mirroring from '{}' ended: {}", primary, why);
+            events.sessionEnded("replica", String.valueOf(primary), why);
+        }
+        if (retryLater) {
+            failures++;
+            scheduleRetry();
+        }
+    }
+
+    private void scheduleRetry() {
+        if (!wanted || retry != null) {
+            return;
+        }
+        long base = settings.retryDelay().toMillis();
+        long delay = Math.min(base << Math.min(failures, 5), settings.maxRetryDelay().toMillis());
+        retry =
+                thread.schedule(
+                        Duration.ofMillis(delay),
+                        () -> {
+                            retry = null;
+                            if (wanted && phase == Phase.IDLE) {
+                                start();
+                            }
+                        });
+    }
+
+    private void cancelRetry() {
+        if (retry != null) {
+            retry.cancel();
+            retry = null;
+        }
+    }
+
+    boolean inSync() {
+        return phase == Phase.SYNCED;
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    String lastEnd() {
+        return lastEnd;
+    }
+
+    Optional<String> primary() {
+        return Optional.ofNullable(primary);
+    }
+
+    long securityEvents() {
+        return securityEvents;
+    }
+
+    // ------------------------------------------------------------------ the primary's requests
+
+    /**
+     * Runs {@code work} for a request of session {@code id} from {@code from}, if it is current.
+     */
+    private <T> CompletableFuture<T> inSession(
+            PeerConnection from,
+            long id,
+            java.util.function.Function<Void, CompletionStage<T>> work) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        thread.execute(
+                () -> {
+                    if (from != current || phase == Phase.IDLE) {
+                        out.completeExceptionally(
+                                new RejectedException(
+                                        "'"
+                                                + nodeId
+                                                + "' has no mirroring session on this connection"));
+                        return;
+                    }
+                    if (phase == Phase.SUBSCRIBING) {
+                        adopt(id); // The request overtook the subscription's reply.
+                    } else if (id != session) {
+                        out.completeExceptionally(
+                                new RejectedException(
+                                        "mirroring session "
+                                                + id
+                                                + " is over; the current one is "
+                                                + session));
+                        return;
+                    }
+                    work.apply(null)
+                            .whenComplete(
+                                    (v, e) -> {
+                                        if (e == null) {
+                                            out.complete(v);
+                                        } else {
+                                            out.completeExceptionally(
+                                                    new RejectedException(MirrorSource.message(e)));
+                                        }
+                                    });
+                });
+        return out;
+    }
+
+    private TargetDir dir(String id, String peer) throws MirrorException {
+        TargetDir d = dirs.get(id);
+        if (d == null) {
+            throw new MirrorException(
+                    MirrorException.Kind.NOT_CONFIGURED,
+                    id
+                            + " is not a mirrored directory on '"
+                            + nodeId
+                            + "' (the primary '"
+                            + peer
+                            + "' names it); configure it in this node's mirror section");
+        }
+        return d;
+    }
+
+    /** Decodes a message; an unsafe path in it is a security event. */
+    private <T> T decode(PeerConnection from, String what, Decoder<T> decoder)
+            throws RejectedException {
+        try {
+            return decoder.decode();
+        } catch (MirrorException e) {
+            if (e.kind() == MirrorException.Kind.UNSAFE) {
+                securityEvent("?", from, what + ": " + e.getMessage());
+            }
+            throw new RejectedException(what + ": " + e.getMessage());
+        }
+    }
+
+    @FunctionalInterface
+    interface Decoder<T> {
+        T decode() throws MirrorException;
+    }
+
+    private void securityEvent(String directory, PeerConnection from, String detail) {
+        securityEvents++;
+        String peer = from == null ? "?" : from.peer().nodeId();
+        security.error(
+                "SECURITY: refused a mirroring step from '{}' for {}: {}", peer, directory, detail);
+        thread.execute(() -> events.securityEvent(directory, peer, detail));
+    }
+
+    CompletableFuture<byte[]> onList(PeerConnection from, byte[] body) {
+        MirrorCodec.ListRequest req;
+        try {
+            req = decode(from, "listing request", () -> MirrorCodec.ListRequest.decode(body));
+        } catch (RejectedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return inSession(
+                from,
+                req.session(),
+                v -> {
+                    TargetDir d;
+                    List<Glob> excludes;
+                    try {
+                        d = dir(req.directory(), from.peer().nodeId());
+                        excludes = globs(req.excludes());
+                    } catch (MirrorException e) {
+                        return CompletableFuture.failedFuture(e);
+                    }
+                    return root(d).thenApplyAsync(
+                                    r -> {
+                                        try {
+                                            LocalTree.Page page =
+                                                    LocalTree.list(
+                                                            r.root(),
+                                                            req.under(),
+                                                            req.recursive(),
+                                                            excludes,
+                                                            req.after(),
+                                                            Math.min(
+                                                                    req.limit(),
+                                                                    MirrorSource.LIST_PAGE),
+                                                            why ->
+                                                                    log.warn(
+                                                                            "mirror {}: {}",
+                                                                            d.spec.source(),
+                                                                            why));
+                                            return new MirrorCodec.ListReply(
+                                                            page.entries(), page.more())
+                                                    .encode();
+                                        } catch (MirrorException e) {
+                                            throw new CompletionException(e);
+                                        }
+                                    },
+                                    io);
+                });
+    }
+
+    private static List<Glob> globs(List<String> patterns) throws MirrorException {
+        List<Glob> out = new ArrayList<>(patterns.size());
+        for (String p : patterns) {
+            try {
+                out.add(Glob.compile(p));
+            } catch (IllegalArgumentException e) {
+                throw new MirrorException(MirrorException.Kind.INVALID, e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    CompletableFuture<byte[]> onHash(PeerConnection from, byte[] body) {
+        MirrorCodec.HashRequest req;
+        try {
+            req = decode(from, "hash request", () -> MirrorCodec.HashRequest.decode(body));
+        } catch (RejectedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return inSession(
+                from,
+                req.session(),
+                v -> {
+                    TargetDir d;
+                    try {
+                        d = dir(req.directory(), from.peer().nodeId());
+                    } catch (MirrorException e) {
+                        return CompletableFuture.failedFuture(e);
+                    }
+                    return root(d).thenApplyAsync(
+                                    r -> {
+                                        List<byte[]> hashes = new ArrayList<>();
+                                        for (MirrorPath p : req.paths()) {
+                                            try {
+                                                hashes.add(LocalTree.hash(r.root(), p));
+                                            } catch (MirrorException e) {
+                                                hashes.add(new byte[0]);
+                                            }
+                                        }
+                                        return new MirrorCodec.HashReply(hashes).encode();
+                                    },
+                                    io);
+                });
+    }
+
+    CompletableFuture<byte[]> onApply(PeerConnection from, byte[] body) {
+        MirrorCodec.ApplyRequest req;
+        try {
+            req = decode(from, "apply request", () -> MirrorCodec.ApplyRequest.decode(body));
+        } catch (RejectedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return inSession(
+                from,
+                req.session(),
+                v -> {
+                    TargetDir d;
+                    try {
+                        d = dir(req.directory(), from.peer().nodeId());
+                    } catch (MirrorException e) {
+                        return CompletableFuture.failedFuture(e);
+                    }
+                    return root(d).thenApplyAsync(r -> applyAll(from, d, r, req.ops()), io);
+                });
+    }
+
+    /** Applies steps in order; each failure is reported, the others still applied. */
+    private byte[] applyAll(PeerConnection from, TargetDir d, TargetRoot r, List<MirrorOp> ops) {
+        List<MirrorCodec.Failure> failures = new ArrayList<>();
+        for (int i = 0; i < ops.size(); i++) {
+            MirrorOp op = ops.get(i);
+            try {
+                checkScope(d, op.path());
+                r.apply(op);
+                if (op instanceof MirrorOp.Delete) {
+                    d.stats.deleted++;
+                }
+            } catch (MirrorException e) {
+                if (e.kind() == MirrorException.Kind.UNSAFE) {
+                    securityEvent(d.spec.source(), from, e.getMessage());
+                } else {
+                    d.stats.failed(op.path() + ": " + e.getMessage());
+                }
+                failures.add(new MirrorCodec.Failure(i, e.kind(), e.getMessage()));
+            }
+        }
+        if (failures.isEmpty() && phase == Phase.SYNCED) {
+            d.stats.lastSync = Instant.now();
+        }
+        return new MirrorCodec.ApplyReply(failures).encode();
+    }
+
+    /** A directory mirrored without subdirectories here accepts only its own entries. */
+    private static void checkScope(TargetDir d, MirrorPath path) throws MirrorException {
+        if (!d.spec.recursive() && path.depth() > 1) {
+            throw new MirrorException(
+                    MirrorException.Kind.UNSAFE,
+                    "'"
+                            + path
+                            + "' lies in a subdirectory of "
+                            + d.spec.source()
+                            + ", which is mirrored without subdirectories on this node (no '+')");
+        }
+    }
+
+    CompletableFuture<byte[]> onSynced(PeerConnection from, byte[] body) {
+        MirrorCodec.Synced req;
+        try {
+            req = decode(from, "synced", () -> MirrorCodec.Synced.decode(body));
+        } catch (RejectedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return inSession(
+                from,
+                req.session(),
+                v -> {
+                    synced(req.session());
+                    return CompletableFuture.completedFuture(new byte[0]);
+                });
+    }
+
+    CompletableFuture<byte[]> onEnded(PeerConnection from, byte[] body) {
+        MirrorCodec.Ended req;
+        try {
+            req = decode(from, "ended", () -> MirrorCodec.Ended.decode(body));
+        } catch (RejectedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<byte[]> out = new CompletableFuture<>();
+        thread.execute(
+                () -> {
+                    if (from == current && req.session() == session) {
+                        end("the primary ended the session: " + req.reason(), true, false);
+                    }
+                    out.complete(new byte[0]);
+                });
+        return out;
+    }
+
+    // ------------------------------------------------------------------ files
+
+    /** Accepts a file stream of the current session, or refuses it with the reason. */
+    StreamReceiver openFile(PeerConnection from, byte[] headerBytes) throws RejectedException {
+        MirrorCodec.FileHeader h =
+                decode(from, "file header", () -> MirrorCodec.FileHeader.decode(headerBytes));
+        if (from != current || h.session() != session) {
+            throw new RejectedException(
+                    "file for mirroring session " + h.session() + ", which is not current here");
+        }
+        TargetDir d;
+        try {
+            d = dir(h.directory(), from.peer().nodeId());
+            checkScope(d, h.entry().path());
+        } catch (MirrorException e) {
+            if (e.kind() == MirrorException.Kind.UNSAFE) {
+                securityEvent(h.directory(), from, e.getMessage());
+            }
+            throw new RejectedException(e.getMessage());
+        }
+        return new FileReceiver(from, d, h.entry());
+    }
+
+    /**
+     * One incoming file: written to a partial file on the I/O pool, renamed into place at the end.
+     */
+    private final class FileReceiver implements StreamReceiver {
+        private final PeerConnection from;
+        private final TargetDir dir;
+        private final FileEntry entry;
+        private TargetRoot.IncomingFile file;
+
+        FileReceiver(PeerConnection from, TargetDir dir, FileEntry entry) {
+            this.from = from;
+            this.dir = dir;
+            this.entry = entry;
+        }
+
+        private TargetRoot.IncomingFile file(TargetRoot r) throws MirrorException {
+            if (file == null) {
+                file = r.receive(entry);
+            }
+            return file;
+        }
+
+        @Override
+        public CompletionStage<Void> onChunk(ByteBuf data) {
+            return root(dir)
+                    .thenAcceptAsync(
+                            r -> {
+                                try {
+                                    TargetRoot.IncomingFile f = file(r);
+                                    for (ByteBuffer b : data.nioBuffers()) {
+                                        f.write(b);
+                                    }
+                                } catch (MirrorException e) {
+                                    failed(e);
+                                    throw new CompletionException(e);
+                                }
+                            },
+                            io);
+        }
+
+        @Override
+        public CompletionStage<byte[]> onEnd(long totalBytes) {
+            return root(dir)
+                    .thenApplyAsync(
+                            r -> {
+                                try {
+                                    file(r).commit();
+                                    dir.stats.transferred++;
+                                    dir.stats.transferredBytes += entry.size();
+                                    if (phase == Phase.SYNCED) {
+                                        dir.stats.lastSync = Instant.now();
+                                    }
+                                    return new byte[0];
+                                } catch (MirrorException e) {
+                                    failed(e);
+                                    throw new CompletionException(e);
+                                }
+                            },
+                            io);
+        }
+
+        private void failed(MirrorException e) {
+            if (file != null) {
+                file.close();
+            }
+            if (e.kind() == MirrorException.Kind.UNSAFE) {
+                securityEvent(dir.spec.source(), from, e.getMessage());
+            } else {
+                dir.stats.failed(entry.path() + ": " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void onAbort(String reason) {
+            io.execute(
+                    () -> {
+                        if (file != null) {
+                            file.close();
+                        }
+                    });
+        }
+    }
+}
