@@ -39,6 +39,7 @@ public final class NodeYaml {
     private String startupWindow;
     private Optional<String> registryDurability = Optional.empty();
     private final Map<String, List<Path>> hooks = new LinkedHashMap<>();
+    private final List<String> mirror = new ArrayList<>();
 
     NodeYaml(String id, String peerId) {
         this.id = id;
@@ -79,6 +80,15 @@ public final class NodeYaml {
     /** {@code registry.durability}: {@code fsync} (the default) or {@code write}. */
     public NodeYaml registryDurability(String value) {
         this.registryDurability = Optional.of(value);
+        return this;
+    }
+
+    /**
+     * The {@code mirror} section's lines (indented as under {@code mirror:}), e.g. {@code
+     * "continuous: ['+/tmp/x/a']"}.
+     */
+    public NodeYaml mirror(String... lines) {
+        mirror.addAll(List.of(lines));
         return this;
     }
 
@@ -155,6 +165,10 @@ public final class NodeYaml {
                     scripts.forEach(s -> l.add("    - " + s));
                 });
         registryDurability.ifPresent(d -> l.add("registry: {durability: " + d + "}"));
+        if (!mirror.isEmpty()) {
+            l.add("mirror:");
+            mirror.forEach(line -> l.add("  " + line));
+        }
         l.add("admin: {listen: 127.0.0.1:" + adminPort + "}");
         l.add("logging: {dir: " + id + "/log}");
         return String.join("\n", l) + "\n";
