@@ -474,6 +474,22 @@ public final class Switchoverctl {
                                                             .append("  - ")
                                                             .append(item.asText())
                                                             .append('\n'));
+                                } else if (v.isArray() && v.size() > 0 && allObjects(v)) {
+                                    // Such as the mirrored directories: each item under a line
+                                    // that names it by its first field.
+                                    b.append(indent).append(f.getKey()).append('\n');
+                                    v.forEach(
+                                            item -> {
+                                                String first = item.fieldNames().next();
+                                                b.append(indent)
+                                                        .append("  - ")
+                                                        .append(item.path(first).asText())
+                                                        .append('\n');
+                                                com.fasterxml.jackson.databind.node.ObjectNode
+                                                        rest = item.deepCopy();
+                                                rest.remove(first);
+                                                render(b, rest, depth + 2);
+                                            });
                                 } else {
                                     b.append(
                                             String.format(
@@ -483,6 +499,15 @@ public final class Switchoverctl {
                                                     text(v)));
                                 }
                             });
+        }
+
+        private static boolean allObjects(JsonNode array) {
+            for (JsonNode item : array) {
+                if (!item.isObject() || item.size() == 0) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static boolean allValues(JsonNode array) {
@@ -505,9 +530,13 @@ public final class Switchoverctl {
             StringBuilder b = new StringBuilder(e.path("time").asText());
             b.append("  ").append(e.path("type").asText());
             if (e.has("what")) {
-                // Registry replication: what happened, with whom, and why or what it cost.
+                // Registry replication and mirroring: what happened, with whom, and why or what it
+                // cost.
                 b.append("  ").append(e.path("what").asText());
-                for (String f : new String[] {"role", "peer", "file", "reason"}) {
+                for (String f :
+                        new String[] {
+                            "role", "peer", "file", "dir", "directory", "path", "reason"
+                        }) {
                     if (e.has(f)) {
                         b.append("  ").append(f).append('=').append(e.path(f).asText());
                     }

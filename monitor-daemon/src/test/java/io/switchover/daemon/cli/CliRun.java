@@ -9,15 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** One switchoverctl command line, run in this JVM, with what it printed and its exit code. */
-record CliRun(int code, String out, String err) {
+public record CliRun(int code, String out, String err) {
 
     /** Runs {@code args}; paths and URIs may be passed as they are. */
-    static CliRun of(Object... args) {
+    public static CliRun of(Object... args) {
         return withInput("", args);
     }
 
     /** Runs {@code args} with {@code stdin} as standard input. */
-    static CliRun withInput(String stdin, Object... args) {
+    public static CliRun withInput(String stdin, Object... args) {
         List<String> words = new ArrayList<>();
         for (Object a : args) {
             words.add(a instanceof Path p ? p.toString() : String.valueOf(a));
@@ -38,7 +38,7 @@ record CliRun(int code, String out, String err) {
     }
 
     /** The output's lines. */
-    List<String> lines() {
+    public List<String> lines() {
         return out.lines().toList();
     }
 

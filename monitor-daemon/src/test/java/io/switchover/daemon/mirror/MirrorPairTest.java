@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchover.core.state.State;
+import io.switchover.daemon.cli.CliRun;
 import io.switchover.daemon.testing.AdminHttp;
 import io.switchover.daemon.testing.NodeYaml;
 import io.switchover.daemon.testing.TestNode;
@@ -396,7 +397,7 @@ class MirrorPairTest {
     }
 
     @Test
-    void metrics_carryPerDirectoryFigures() throws Exception {
+    void statusAndMetrics_carryPerDirectoryFigures() throws Exception {
         Trees.write(aCont.resolve("m.txt"), "12345", OLD, "rw-r--r--");
         try (TestPair pair = pair().start()) {
             awaitInSync(pair.b());
@@ -414,6 +415,13 @@ class MirrorPairTest {
                     .contains("switchover_mirror_errors_total{directory=\"" + bCont)
                     .contains("switchover_mirror_last_sync_seconds{directory=\"" + bCont)
                     .contains("switchover_mirror_security_events_total");
+            CliRun run = CliRun.of("--config", pair.b().configFile(), "status");
+            assertThat(run.code()).as(run.toString()).isZero();
+            assertThat(run.out())
+                    .contains("mirror")
+                    .contains("  - " + bCont)
+                    .containsPattern("inSync +true")
+                    .containsPattern("files +1");
         }
     }
 }
