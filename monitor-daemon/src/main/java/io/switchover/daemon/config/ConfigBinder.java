@@ -290,16 +290,7 @@ final class ConfigBinder {
                             + Durations.format(keepalive)
                             + "), so one late keepalive does not drop the connection");
         }
-        if (reconnectMax.compareTo(reconnectInitial) < 0
-                && !binding.hasProblemAt(section.keyPath("reconnect-max"))
-                && !binding.hasProblemAt(section.keyPath("reconnect-initial"))) {
-            binding.problem(
-                    section.keyPath("reconnect-max"),
-                    shown(section.keyPath("reconnect-max"), reconnectMax),
-                    "must be at least notifier.reconnect-initial ("
-                            + Durations.format(reconnectInitial)
-                            + ")");
-        }
+        notBelow(section, "reconnect-max", reconnectMax, "reconnect-initial", reconnectInitial, "");
         if ((secret.isEmpty() && tls.isEmpty()) || reconnectMax.compareTo(reconnectInitial) < 0) {
             return Optional.empty();
         }
@@ -547,16 +538,13 @@ final class ConfigBinder {
                 mirroredDirectories(section, "continuous", DirectorySpec.Mode.CONTINUOUS));
         section.finish();
 
-        if (maxDelay.compareTo(quietPeriod) < 0
-                && !binding.hasProblemAt(section.keyPath("max-delay"))
-                && !binding.hasProblemAt(section.keyPath("quiet-period"))) {
-            binding.problem(
-                    section.keyPath("max-delay"),
-                    shown(section.keyPath("max-delay"), maxDelay),
-                    "must be at least mirror.quiet-period ("
-                            + Durations.format(quietPeriod)
-                            + "): it bounds how long a file rewritten without pause waits");
-        }
+        notBelow(
+                section,
+                "max-delay",
+                maxDelay,
+                "quiet-period",
+                quietPeriod,
+                ": it bounds how long a file rewritten without pause waits");
         nestedMirrors(directories);
         List<DirectorySpec> specs = directories.stream().map(MirroredDirectory::spec).toList();
         return new MirrorSection(
@@ -844,6 +832,34 @@ final class ConfigBinder {
                     Integer.toString(peer.notifierPort()),
                     "is this node's own notifier.listen port and peer.host is loopback: the node"
                             + " would connect to itself; give each node its own port");
+        }
+    }
+
+    /**
+     * A duration that must not be below another key's of the same section; silent when either key
+     * was already reported.
+     *
+     * @param why follows the rule in the message (": ..."), or empty
+     */
+    private void notBelow(
+            Section section,
+            String key,
+            Duration value,
+            String floorKey,
+            Duration floor,
+            String why) {
+        if (value.compareTo(floor) < 0
+                && !binding.hasProblemAt(section.keyPath(key))
+                && !binding.hasProblemAt(section.keyPath(floorKey))) {
+            binding.problem(
+                    section.keyPath(key),
+                    shown(section.keyPath(key), value),
+                    "must be at least "
+                            + section.keyPath(floorKey)
+                            + " ("
+                            + Durations.format(floor)
+                            + ")"
+                            + why);
         }
     }
 
