@@ -323,7 +323,7 @@ class LocalTreeTest {
     }
 
     @Test
-    void stat_file_directory_link_missing() throws Exception {
+    void stat_eachKindOfEntry_isDescribedAndAMissingOneIsEmpty() throws Exception {
         write(root, "d/f", "12345");
         symlink(root, "l", "d");
 
@@ -342,7 +342,7 @@ class LocalTreeTest {
     }
 
     @Test
-    void hash_file_isSha256OfItsContent() throws Exception {
+    void hash_regularFile_isSha256OfItsContent() throws Exception {
         write(root, "abc", "abc");
         byte[] big = new byte[200_000];
         new Random(7).nextBytes(big);

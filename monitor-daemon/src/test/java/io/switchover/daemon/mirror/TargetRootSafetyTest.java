@@ -104,7 +104,7 @@ class TargetRootSafetyTest {
     }
 
     @Test
-    void deletingTheLinkItself_removesOnlyTheLink() throws Exception {
+    void delete_theLinkItself_removesOnlyTheLink() throws Exception {
         target.apply(new MirrorOp.Delete(path("escape")));
         target.apply(new MirrorOp.Delete(path("a")));
 
@@ -114,7 +114,7 @@ class TargetRootSafetyTest {
     }
 
     @Test
-    void replacingTheLinkItself_replacesOnlyTheLink() throws Exception {
+    void receiveAndMakeDirectory_overTheLinkItself_replaceOnlyTheLink() throws Exception {
         try (TargetRoot.IncomingFile incoming =
                 target.receive(FileEntry.file(path("escape"), 3, MTIME, 0644))) {
             incoming.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -396,7 +395,7 @@ class TargetRootTest {
     }
 
     @Test
-    void typeChanges_dirToFileToLinkToDir_endAsThePrimarySays() throws Exception {
+    void apply_typeChangesDirFileLinkFileDir_endAsThePrimarySays() throws Exception {
         write(root, "x/y", "");
 
         receive("x", "file", 0644);
@@ -500,15 +499,16 @@ class TargetRootTest {
     }
 
     @Test
-    void errors_nameThePath() throws Exception {
-        List<String> messages = new ArrayList<>();
+    void makeDirectory_whereAParentIsAFile_isInvalidNamingIt() {
         write(root, "a", "file");
-        try {
-            target.apply(new MirrorOp.MakeDirectory(FileEntry.directory(path("a/b"), MTIME, 0755)));
-        } catch (MirrorException e) {
-            messages.add(e.getMessage());
-        }
 
-        assertThat(messages).singleElement().asString().contains("'a'");
+        assertThatThrownBy(
+                        () ->
+                                target.apply(
+                                        new MirrorOp.MakeDirectory(
+                                                FileEntry.directory(path("a/b"), MTIME, 0755))))
+                .satisfies(e -> assertThat(kind(e)).isEqualTo(MirrorException.Kind.INVALID))
+                .hasMessageContaining("'a' is not a directory");
+        assertThat(root.resolve("a")).hasContent("file");
     }
 }
