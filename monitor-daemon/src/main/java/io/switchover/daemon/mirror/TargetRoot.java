@@ -51,7 +51,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Link targets are checked lexically: after dropping {@code .}, each {@code ..} must leave the
  * walk from the link's directory inside the root ({@code a/../b} is fine, {@code a/../../x} from
- * the root is not). The daemon itself never follows a link, whatever its target.
+ * the root is not). The daemon itself never follows a link, whatever its target. The lexical check
+ * protects programs that do follow links only as far as each component of a target is a real
+ * directory: a {@code ..} after a component that is itself a link to a shallower directory (say
+ * {@code d -> .}, then {@code d/d/../../x}) climbs further than it reads.
  */
 public final class TargetRoot {
     private static final Logger log = LoggerFactory.getLogger(TargetRoot.class);
@@ -340,6 +343,8 @@ public final class TargetRoot {
         Path partial = link.resolveSibling(partialName());
         try {
             // Made under a partial name and renamed over the old entry: never missing in between.
+            // The JDK normalizes the target ("a//b/" becomes "a/b"): such a link resolves the same
+            // way but reads back differently.
             Files.createSymbolicLink(partial, Path.of(entry.linkTarget()));
             MirrorFiles.setMtime(partial, entry.mtimeNanos());
             MirrorFiles.Status existing = MirrorFiles.lstat(link);
