@@ -12,6 +12,33 @@ import java.util.Objects;
  *
  * <p>Requests are named {@code mirror.*} and answered by the peer; file content travels as a stream
  * on topic {@link #FILE} whose header is a {@link FileHeader}.
+ *
+ * <h2>Layouts</h2>
+ *
+ * <p>Primitives as in {@link Bytes}: {@code i64} big-endian, {@code varint} unsigned LEB128, {@code
+ * zigzag} a signed varint, {@code str} varint length and strict UTF-8, {@code name} a non-empty
+ * {@code str}, {@code path} a {@code str} that {@link MirrorPath#parse} accepts.
+ *
+ * <pre>
+ * mirror.subscribe  name node | i64 generation | varint n | n x name directory
+ *   reply           name node | i64 generation | i64 session
+ * mirror.list       i64 session | name directory | path under | u8 recursive
+ *                   | varint e | e x str glob | path after | varint limit (&gt;= 1)
+ *   reply           varint m | m x entry (increasing paths) | u8 more (1 needs m &gt;= 1)
+ * mirror.hash       i64 session | name directory | varint n | n x path
+ *   reply           varint n | n x ( u8 0 | u8 1, 32 bytes SHA-256 )
+ * mirror.apply      i64 session | name directory | varint n | n x step
+ *   step            u8 0 delete, path | u8 1 make directory, entry | u8 2 link, entry
+ *                   | u8 3 set attributes, entry
+ *   reply           varint f | f x ( varint index (increasing) | u8 kind | str message )
+ * mirror.file       header: i64 session | name directory | entry (a file); result: empty
+ * mirror.synced     i64 session
+ * mirror.ended      i64 session | str reason
+ * entry             path (not the root) | u8 type (0 file, 1 directory, 2 link)
+ *                   | varint size | zigzag mtime | varint mode | str link target
+ * </pre>
+ *
+ * <p>Wire codes (entry types, step tags, failure kinds) are fixed here, not by enum order.
  */
 public final class MirrorCodec {
 
