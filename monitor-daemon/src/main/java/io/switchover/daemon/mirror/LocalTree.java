@@ -2,6 +2,7 @@ package io.switchover.daemon.mirror;
 
 import io.switchover.core.mirror.DirectorySpec;
 import io.switchover.core.mirror.EntryType;
+import io.switchover.core.mirror.Excludes;
 import io.switchover.core.mirror.FileEntry;
 import io.switchover.core.mirror.Glob;
 import io.switchover.core.mirror.MirrorException;
@@ -175,7 +176,7 @@ public final class LocalTree {
     private static final class Listing {
         private final Path root;
         private final boolean recursive;
-        private final List<Glob> excludes;
+        private final Excludes excludes;
         private final MirrorPath after;
         private final int limit;
         private final Consumer<String> skipped;
@@ -196,7 +197,7 @@ public final class LocalTree {
                 Consumer<String> skipped) {
             this.root = root;
             this.recursive = recursive;
-            this.excludes = excludes;
+            this.excludes = Excludes.of(excludes);
             this.after = after;
             this.limit = limit;
             this.skipped = skipped;
@@ -219,7 +220,7 @@ public final class LocalTree {
                 String segment = under.segments().get(i);
                 dir = dir.resolve(segment);
                 current = dir;
-                if (leftOut(prefix(under, i + 1), segment)) {
+                if (leftOut(prefix(under, i + 1), segment, EntryType.DIRECTORY)) {
                     return false;
                 }
                 MirrorFiles.Status status = MirrorFiles.lstat(dir);
@@ -238,17 +239,13 @@ public final class LocalTree {
             return p;
         }
 
-        /** Excluded, or a partial file of the backup's: never mirrored, never reported. */
-        private boolean leftOut(MirrorPath path, String name) {
-            if (name.startsWith(DirectorySpec.PARTIAL_PREFIX)) {
-                return true;
-            }
-            for (Glob exclude : excludes) {
-                if (exclude.matches(path)) {
-                    return true;
-                }
-            }
-            return false;
+        /**
+         * Excluded, or a partial file of the backup's: never mirrored, never reported. Ancestors
+         * were checked on the way down, so only the path itself is, with its type (an exclude may
+         * name directories only).
+         */
+        private boolean leftOut(MirrorPath path, String name, EntryType type) {
+            return name.startsWith(DirectorySpec.PARTIAL_PREFIX) || excludes.matches(path, type);
         }
 
         /**
@@ -291,12 +288,15 @@ public final class LocalTree {
                 skip(directory, name, e.getMessage());
                 return;
             }
-            if (leftOut(path, name)) {
-                return;
-            }
             MirrorFiles.Status status = MirrorFiles.lstat(file);
             if (status == null) {
                 return; // deleted while listing: the change will be seen on its own
+            }
+            if (leftOut(path, name, status.isDirectory() ? EntryType.DIRECTORY : EntryType.FILE)) {
+                return;
+            }
+            if (!recursive && status.isDirectory()) {
+                return; // Without '+', only the directory's own files and links are mirrored.
             }
             if (status.type() == null) {
                 if (!atOrBeforeAfter) {

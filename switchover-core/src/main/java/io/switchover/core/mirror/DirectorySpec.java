@@ -135,16 +135,16 @@ public record DirectorySpec(
      * recursion flag and excludes, as a backup knows the primary's directory from a list request.
      *
      * <p>The root (the directory itself) is included: it is never listed, but it is what the rule
-     * is about. Without recursion, the directory's own entries are included whatever their type (a
-     * subdirectory itself is mirrored, not what it holds), nothing below them. A partial file, or
-     * anything below a directory with a partial name, never is.
+     * is about. Without recursion, only the directory's own files and links are included: no
+     * subdirectory, nothing below one (the spec: "only the directory's own files"). A partial file,
+     * or anything below a directory with a partial name, never is.
      */
     public static boolean includes(
             MirrorPath path, EntryType type, boolean recursive, Excludes excludes) {
         if (path.isRoot()) {
             return true;
         }
-        if (!recursive && path.depth() > 1) {
+        if (!recursive && (path.depth() > 1 || type == EntryType.DIRECTORY)) {
             return false;
         }
         for (String segment : path.segments()) {

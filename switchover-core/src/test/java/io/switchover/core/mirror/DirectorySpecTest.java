@@ -104,11 +104,12 @@ class DirectorySpecTest {
     }
 
     @Test
-    void includes_notRecursive_onlyOwnEntries() {
+    void includes_notRecursive_onlyOwnFilesAndLinks() {
         DirectorySpec spec = spec(false);
 
         assertThat(spec.includes(path("a"), EntryType.FILE)).isTrue();
-        assertThat(spec.includes(path("sub"), EntryType.DIRECTORY)).isTrue();
+        assertThat(spec.includes(path("l"), EntryType.SYMLINK)).isTrue();
+        assertThat(spec.includes(path("sub"), EntryType.DIRECTORY)).isFalse();
         assertThat(spec.includes(path("sub/a"), EntryType.FILE)).isFalse();
         assertThat(spec(true).includes(path("sub/deeper/a"), EntryType.FILE)).isTrue();
     }
