@@ -357,7 +357,7 @@ public final class MirrorService implements AutoCloseable {
 
     /** Backup: whether every directory was compared and changes flow. */
     public boolean isInSync() {
-        return replica.inSync();
+        return !configured() || replica.inSync();
     }
 
     /** The core asks for a fresh comparison. */
@@ -398,6 +398,10 @@ public final class MirrorService implements AutoCloseable {
 
     /** Primary, handing over: reports once every change noticed so far is on the backup. */
     public Runnable drain(Consumer<Boolean> drained) {
+        if (!configured()) {
+            drained.accept(true);
+            return () -> {};
+        }
         CompletableFuture<Runnable> cancel = new CompletableFuture<>();
         thread.execute(() -> cancel.complete(source.drain(coalescer, drained)));
         return () -> cancel.thenAccept(c -> thread.execute(c));

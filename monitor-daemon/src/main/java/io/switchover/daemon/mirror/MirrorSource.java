@@ -313,6 +313,9 @@ final class MirrorSource {
             start(s, w);
         }
         updatePending(s);
+        if (s.comparing.isEmpty() && !s.synced) {
+            synced(s); // Nothing (left) to compare: no directory in common, or all done.
+        }
         checkDrains(s);
     }
 
@@ -379,9 +382,6 @@ final class MirrorSource {
             if (tally.failures.isEmpty()) {
                 s.comparing.remove(d.spec.id());
                 d.stats.lastSync = Instant.now();
-                if (s.comparing.isEmpty() && !s.synced) {
-                    synced(s);
-                }
             }
         } else if (tally.failures.isEmpty() && w.path.isRoot()) {
             d.stats.lastSync = Instant.now();
