@@ -159,12 +159,7 @@ public final class MirrorBench {
                     System.out.println(
                             "rsync: not installed at " + RsyncDaemon.RSYNC + ", skipped");
                 } else {
-                    rsyncInitial = daemon.push(src, p.fsync, LONG);
-                    print("rsync", rsyncInitial);
-                    System.out.printf(
-                            "  switchover / rsync: %.2f%n",
-                            initial.wallNanos / (double) rsyncInitial.nanos());
-                    verifyIdentical(src, rsyncDest, "rsync's copy");
+                    rsyncInitial = push(daemon, src, rsyncDest, p, initial);
                 }
 
                 System.out.println();
@@ -191,12 +186,7 @@ public final class MirrorBench {
                 }
                 verifyIdentical(src, dst, "node-b's copy");
                 if (daemon != null) {
-                    rsyncDelta = daemon.push(src, p.fsync, LONG);
-                    print("rsync", rsyncDelta);
-                    System.out.printf(
-                            "  switchover / rsync: %.2f%n",
-                            resync.wallNanos / (double) rsyncDelta.nanos());
-                    verifyIdentical(src, rsyncDest, "rsync's copy");
+                    rsyncDelta = push(daemon, src, rsyncDest, p, resync);
                 }
             }
 
@@ -245,6 +235,18 @@ public final class MirrorBench {
                 compared.path("millis").asLong(),
                 compared.path("transferred").asLong(),
                 compared.path("bytes").asLong());
+    }
+
+    /**
+     * The same with rsync: pushes node-a's tree into the rsync daemon's copy, next to {@code sync}.
+     */
+    private static RsyncDaemon.Push push(
+            RsyncDaemon daemon, Path src, Path copy, Params p, Sync sync) throws Exception {
+        RsyncDaemon.Push r = daemon.push(src, p.fsync, LONG);
+        print("rsync", r);
+        System.out.printf("  switchover / rsync: %.2f%n", sync.wallNanos / (double) r.nanos());
+        verifyIdentical(src, copy, "rsync's copy");
+        return r;
     }
 
     private static JsonNode mirrorStatus(TestNode n) {
