@@ -70,6 +70,12 @@ class ArchitectureTest {
         "diagnosis, monitor",
         "diagnosis, state",
         "monitor, state",
+        "mirror, config",
+        "mirror, port",
+        "mirror, diagnosis",
+        "mirror, monitor",
+        "mirror, state",
+        "mirror, registry",
     })
     void packages_dependenciesPointInward(String from, String to) {
         assertThat(sources(MAIN.resolve(from)))
@@ -81,7 +87,7 @@ class ArchitectureTest {
     }
 
     @ParameterizedTest(name = "package {0} says what lives there")
-    @ValueSource(strings = {"time", "port", "config", "diagnosis", "monitor", "state"})
+    @ValueSource(strings = {"time", "port", "config", "diagnosis", "monitor", "state", "mirror"})
     void packages_eachHasPackageInfo(String name) {
         assertThat(MAIN.resolve(name).resolve("package-info.java")).exists();
     }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What one load of a file accumulates while its sections are read: the problems, the text of every
@@ -17,6 +19,8 @@ import java.util.Set;
  * every key path the reader asked for (the schema, in order).
  */
 final class Binding {
+
+    private static final Pattern INDEX = Pattern.compile("\\[(\\d+)]");
 
     private final Path baseDir;
     private final List<ConfigProblem> problems = new ArrayList<>();
@@ -84,7 +88,10 @@ final class Binding {
         }
     }
 
-    /** Every value key the reader knows (no sections, no list indices), in schema order. */
+    /**
+     * Every value key the reader asked for (no sections), in schema order. The keys of a list's
+     * entries ({@code mirror.initial[0].path}) are asked only when the file has entries.
+     */
     List<String> leafKeys() {
         return List.copyOf(leafKeys);
     }
@@ -110,13 +117,28 @@ final class Binding {
 
     /**
      * The problems in schema order (whole-file problems first, an unknown key after the known keys
-     * of its section), whatever order the checks ran in.
+     * of its section, the items of a list in their order), whatever order the checks ran in.
      */
     List<ConfigProblem> problems() {
         List<String> order = new ArrayList<>(asked);
         List<ConfigProblem> sorted = new ArrayList<>(problems);
-        sorted.sort(Comparator.comparingInt(p -> rank(order, p.path())));
+        // The items of a list in their order; within one item, in the order they were found.
+        sorted.sort(
+                Comparator.<ConfigProblem>comparingInt(p -> rank(order, listKey(p.path())))
+                        .thenComparingInt(p -> listPosition(p.path())));
         return List.copyOf(sorted);
+    }
+
+    /** The path up to its first list position: {@code mirror.initial} for its items' keys. */
+    private static String listKey(String path) {
+        int bracket = path.indexOf('[');
+        return bracket < 0 ? path : path.substring(0, bracket);
+    }
+
+    /** The position in the list of {@link #listKey}, -1 for a path outside any list. */
+    private static int listPosition(String path) {
+        Matcher m = INDEX.matcher(path);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
     /** Twice the key's position; a key the schema lacks sorts just after its section's last key. */
@@ -124,7 +146,7 @@ final class Binding {
         if (path.isEmpty()) {
             return -1;
         }
-        String key = path.replaceAll("\\[\\d+]", "");
+        String key = INDEX.matcher(path).replaceAll("");
         int exact = order.indexOf(key);
         if (exact >= 0) {
             return 2 * exact;

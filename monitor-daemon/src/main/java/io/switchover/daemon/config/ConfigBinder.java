@@ -1,6 +1,8 @@
 package io.switchover.daemon.config;
 
 import io.switchover.core.config.CoreConfig;
+import io.switchover.core.mirror.DirectorySpec;
+import io.switchover.core.mirror.Glob;
 import io.switchover.core.port.Release;
 import io.switchover.core.time.Durations;
 import io.switchover.daemon.config.YamlTree.Mapping;
@@ -66,6 +68,8 @@ final class ConfigBinder {
     static final int MAX_SECRET_FILE_BYTES = 4096;
 
     private static final Duration MS = Duration.ofMillis(1);
+    private static final Duration TEN_MS = Duration.ofMillis(10);
+    private static final Duration TEN_SECONDS = Duration.ofSeconds(10);
     private static final Duration MINUTE = Duration.ofMinutes(1);
     private static final Duration TEN_MINUTES = Duration.ofMinutes(10);
     private static final Duration HOUR = Duration.ofHours(1);
@@ -135,6 +139,7 @@ final class ConfigBinder {
         HookSettings hooks = hooks(top.section("hooks"));
 
         DaemonConfig.Registry registry = registry(top.section("registry"));
+        MirrorSection mirror = mirror(top.section("mirror"));
 
         Section adminSection = top.section("admin");
         HostPort adminListen = adminSection.hostPort("listen").orElse(DEFAULT_ADMIN_LISTEN);
@@ -147,6 +152,7 @@ final class ConfigBinder {
         top.finish();
 
         CoreConfig coreConfig = core.build();
+        mirroredOwnState(mirror.directories(), dataDir, logDir);
         notifier.ifPresent(n -> listenCollisions(n.listen(), adminListen, module));
         peer.ifPresent(p -> notifier.ifPresent(n -> selfConnection(p, n, coreConfig.peerHost())));
         reportCoreProblems(coreConfig);
@@ -165,7 +171,7 @@ final class ConfigBinder {
                         probe,
                         hooks,
                         registry,
-                        DaemonConfig.Mirror.NONE,
+                        mirror.config(),
                         new DaemonConfig.Admin(adminListen),
                         new DaemonConfig.Logging(logDir),
                         coreConfig));
@@ -284,16 +290,7 @@ final class ConfigBinder {
                             + Durations.format(keepalive)
                             + "), so one late keepalive does not drop the connection");
         }
-        if (reconnectMax.compareTo(reconnectInitial) < 0
-                && !binding.hasProblemAt(section.keyPath("reconnect-max"))
-                && !binding.hasProblemAt(section.keyPath("reconnect-initial"))) {
-            binding.problem(
-                    section.keyPath("reconnect-max"),
-                    shown(section.keyPath("reconnect-max"), reconnectMax),
-                    "must be at least notifier.reconnect-initial ("
-                            + Durations.format(reconnectInitial)
-                            + ")");
-        }
+        notBelow(section, "reconnect-max", reconnectMax, "reconnect-initial", reconnectInitial, "");
         if ((secret.isEmpty() && tls.isEmpty()) || reconnectMax.compareTo(reconnectInitial) < 0) {
             return Optional.empty();
         }
@@ -508,6 +505,244 @@ final class ConfigBinder {
         return new DaemonConfig.Registry(fsync, ackTimeout, maxUnacked);
     }
 
+    /** The mirror section as bound, with each directory's entry for checks made later. */
+    private record MirrorSection(DaemonConfig.Mirror config, List<MirroredDirectory> directories) {}
+
+    /**
+     * A mirrored directory and the entry of the file that configures it, for messages.
+     *
+     * @param entry the list item ({@code mirror.continuous[2]}), a section even when written in the
+     *     short form
+     */
+    private record MirroredDirectory(DirectorySpec spec, Section entry) {
+        String pathKey() {
+            return entry.keyPath("path");
+        }
+
+        /** Where a problem with the target is reported: {@code path} when it is the default. */
+        String targetKey() {
+            return entry.has("target") ? entry.keyPath("target") : pathKey();
+        }
+    }
+
+    private MirrorSection mirror(Section section) {
+        DaemonConfig.Mirror defaults = DaemonConfig.Mirror.NONE;
+        Duration quietPeriod =
+                section.duration("quiet-period", MS, TEN_SECONDS).orElse(defaults.quietPeriod());
+        Duration maxDelay =
+                section.duration("max-delay", TEN_MS, MINUTE).orElse(defaults.maxDelay());
+        int transfers = section.integer("transfers", 1, 64).orElse(defaults.transfers());
+        List<MirroredDirectory> directories = new ArrayList<>();
+        directories.addAll(mirroredDirectories(section, "initial", DirectorySpec.Mode.INITIAL));
+        directories.addAll(
+                mirroredDirectories(section, "continuous", DirectorySpec.Mode.CONTINUOUS));
+        section.finish();
+
+        notBelow(
+                section,
+                "max-delay",
+                maxDelay,
+                "quiet-period",
+                quietPeriod,
+                ": it bounds how long a file rewritten without pause waits");
+        nestedMirrors(directories);
+        List<DirectorySpec> specs = directories.stream().map(MirroredDirectory::spec).toList();
+        return new MirrorSection(
+                new DaemonConfig.Mirror(specs, quietPeriod, maxDelay, transfers), directories);
+    }
+
+    private List<MirroredDirectory> mirroredDirectories(
+            Section section, String key, DirectorySpec.Mode mode) {
+        List<Section> entries =
+                section.sections(
+                                key,
+                                "path",
+                                "a directory path",
+                                "+/srv/app/resources, {path: /srv/app/tables, target:"
+                                        + " /srv/standby/tables}")
+                        .orElse(List.of());
+        List<MirroredDirectory> directories = new ArrayList<>();
+        for (Section entry : entries) {
+            mirroredDirectory(entry, mode).ifPresent(directories::add);
+        }
+        return directories;
+    }
+
+    /**
+     * One entry of {@code mirror.initial} or {@code mirror.continuous}. {@link DirectorySpec#parse}
+     * owns the rules of paths (absolute, normalised, not the root); since its message does not say
+     * which of path and target broke them, the path is parsed alone first.
+     */
+    private Optional<MirroredDirectory> mirroredDirectory(Section entry, DirectorySpec.Mode mode) {
+        Optional<String> path = entry.value("path", "a directory path", text -> text);
+        entry.require(
+                "path", path, " (the directory on this node; a leading + includes subdirectories)");
+        boolean pathValid =
+                path.isPresent()
+                        && directorySpec(
+                                        entry.keyPath("path"),
+                                        path.get(),
+                                        Optional.empty(),
+                                        mode,
+                                        List.of())
+                                .isPresent();
+        Optional<String> target = entry.value("target", "a directory path", text -> text);
+        if (pathValid && target.isPresent()) {
+            directorySpec(entry.keyPath("target"), path.get(), target, mode, List.of());
+        }
+        List<String> excludes =
+                entry.list("exclude", "a glob", "'*.tmp', 'cache/**'", ConfigBinder::glob)
+                        .orElse(List.of());
+        entry.finish();
+        if (!pathValid || binding.hasProblemWithin(entry.path())) {
+            return Optional.empty();
+        }
+        return directorySpec(entry.path(), path.get(), target, mode, excludes)
+                .map(spec -> new MirroredDirectory(spec, entry));
+    }
+
+    private Optional<DirectorySpec> directorySpec(
+            String key,
+            String path,
+            Optional<String> target,
+            DirectorySpec.Mode mode,
+            List<String> excludes) {
+        try {
+            return Optional.of(DirectorySpec.parse(path, target, mode, excludes));
+        } catch (IllegalArgumentException e) {
+            problemAt(key, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Two entries for one directory, or one inside the other, would mirror the same files twice,
+     * racing each other; on the peer, two entries writing the same or nested paths would too. An
+     * entry is reported once, with the first earlier entry it collides with.
+     */
+    private void nestedMirrors(List<MirroredDirectory> directories) {
+        for (int j = 1; j < directories.size(); j++) {
+            for (int i = 0; i < j; i++) {
+                if (collides(directories.get(j), directories.get(i))) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Reports the later entry if it collides with the earlier one, here or on the peer. */
+    private boolean collides(MirroredDirectory later, MirroredDirectory earlier) {
+        String where = earlier.entry().path();
+        String source = earlier.spec().source();
+        Nesting sources = Nesting.of(later.spec().source(), source);
+        if (sources == Nesting.SAME) {
+            problemAt(later.pathKey(), "is also listed at " + where + "; list it once");
+            return true;
+        }
+        if (sources != Nesting.APART) {
+            problemAt(
+                    later.pathKey(),
+                    sources.verb()
+                            + " "
+                            + source
+                            + ", listed at "
+                            + where
+                            + ": mirrored directories must not nest, or the files in both would"
+                            + " be mirrored twice");
+            return true;
+        }
+        String target = earlier.spec().target();
+        Nesting targets = Nesting.of(later.spec().target(), target);
+        if (targets == Nesting.APART) {
+            return false;
+        }
+        problemAt(
+                later.targetKey(),
+                "names the peer's copy "
+                        + later.spec().target()
+                        + ", which "
+                        + (targets == Nesting.SAME
+                                ? "is also the target of "
+                                        + where
+                                        + ": two entries would write one directory on the peer"
+                                : targets.verb()
+                                        + " "
+                                        + target
+                                        + ", the target of "
+                                        + where
+                                        + ": the peer's copies must not nest either"));
+        return true;
+    }
+
+    /**
+     * The daemon's own state (generation, registry store, kept-aside files) and logs are written
+     * while it runs, and as backup it would overwrite them with the peer's: no mirrored directory
+     * may be, hold or lie inside either.
+     */
+    private void mirroredOwnState(List<MirroredDirectory> directories, Path dataDir, Path logDir) {
+        Map<String, Path> own = new LinkedHashMap<>();
+        if (!binding.hasProblemAt("node.data-dir")) {
+            own.put("node.data-dir", dataDir);
+        }
+        if (!binding.hasProblemAt("logging.dir")) {
+            own.put("logging.dir", logDir);
+        }
+        for (MirroredDirectory directory : directories) {
+            for (Map.Entry<String, Path> ownDir : own.entrySet()) {
+                Nesting nesting =
+                        Nesting.of(directory.spec().source(), ownDir.getValue().toString());
+                if (nesting != Nesting.APART) {
+                    problemAt(
+                            directory.pathKey(),
+                            nesting.verb()
+                                    + " "
+                                    + ownDir.getKey()
+                                    + " ("
+                                    + ownDir.getValue()
+                                    + "): the daemon's own files must not be mirrored, as backup"
+                                    + " it would overwrite them with the peer's");
+                    break;
+                }
+            }
+        }
+    }
+
+    /** A problem at a key, showing its value as written. */
+    private void problemAt(String key, String message) {
+        binding.problem(key, binding.written(key).orElse(null), message);
+    }
+
+    /** How one directory lies relative to another, compared by path segments, not text. */
+    private enum Nesting {
+        SAME("is"),
+        INSIDE("is inside"),
+        CONTAINS("contains"),
+        APART("is apart from");
+
+        private final String verb;
+
+        Nesting(String verb) {
+            this.verb = verb;
+        }
+
+        static Nesting of(String directory, String other) {
+            Path a = Path.of(directory);
+            Path b = Path.of(other);
+            if (a.equals(b)) {
+                return SAME;
+            }
+            if (a.startsWith(b)) {
+                return INSIDE;
+            }
+            return b.startsWith(a) ? CONTAINS : APART;
+        }
+
+        /** To follow the value in a problem: {@code "+/srv" contains /srv/app}. */
+        String verb() {
+            return verb;
+        }
+    }
+
     private HookSettings hooks(Section section) {
         Duration timeout = section.duration("timeout", MS, HOUR).orElse(DEFAULT_HOOK_TIMEOUT);
         Map<HookEvent, Map<HookRole, List<Path>>> scripts = new EnumMap<>(HookEvent.class);
@@ -600,6 +835,34 @@ final class ConfigBinder {
         }
     }
 
+    /**
+     * A duration that must not be below another key's of the same section; silent when either key
+     * was already reported.
+     *
+     * @param why follows the rule in the message (": ..."), or empty
+     */
+    private void notBelow(
+            Section section,
+            String key,
+            Duration value,
+            String floorKey,
+            Duration floor,
+            String why) {
+        if (value.compareTo(floor) < 0
+                && !binding.hasProblemAt(section.keyPath(key))
+                && !binding.hasProblemAt(section.keyPath(floorKey))) {
+            binding.problem(
+                    section.keyPath(key),
+                    shown(section.keyPath(key), value),
+                    "must be at least "
+                            + section.keyPath(floorKey)
+                            + " ("
+                            + Durations.format(floor)
+                            + ")"
+                            + why);
+        }
+    }
+
     /** The core's rules, under the same key paths, unless the key was already reported. */
     private void reportCoreProblems(CoreConfig coreConfig) {
         for (io.switchover.core.config.ConfigProblem problem : coreConfig.validate()) {
@@ -642,6 +905,11 @@ final class ConfigBinder {
         } catch (IllegalArgumentException numberTooLarge) {
             throw new IllegalArgumentException(rule);
         }
+        return text;
+    }
+
+    private static String glob(String text) {
+        Glob.compile(text);
         return text;
     }
 

@@ -35,17 +35,23 @@ final class Section {
     private final String path;
     private final Mapping mapping;
     private final boolean present;
+
+    /** For an item of a list written in its short form, the one key it stands for; else null. */
+    private final String shorthand;
+
     private final Set<String> asked = new LinkedHashSet<>();
 
-    private Section(Binding binding, String path, Mapping mapping, boolean present) {
+    private Section(
+            Binding binding, String path, Mapping mapping, boolean present, String shorthand) {
         this.binding = binding;
         this.path = path;
         this.mapping = mapping;
         this.present = present;
+        this.shorthand = shorthand;
     }
 
     static Section root(Binding binding, Mapping root) {
-        return new Section(binding, "", root, true);
+        return new Section(binding, "", root, true, null);
     }
 
     /** Whether the file has this section with at least one key. */
@@ -58,15 +64,22 @@ final class Section {
         return path;
     }
 
-    /** The full path of a key of this section. */
+    /**
+     * The full path of a key of this section; for a list item written in its short form, the key it
+     * stands for is the item itself ({@code mirror.initial[0]}, not {@code
+     * mirror.initial[0].path}).
+     */
     String keyPath(String key) {
+        if (key.equals(shorthand)) {
+            return path;
+        }
         return path.isEmpty() ? key : path + "." + key;
     }
 
     Section section(String key) {
         Optional<Node> node = node(key, false);
         if (node.isPresent() && node.get() instanceof Mapping child) {
-            return new Section(binding, keyPath(key), child, true);
+            return new Section(binding, keyPath(key), child, true, null);
         }
         if (node.isPresent()) {
             binding.problem(
@@ -74,7 +87,7 @@ final class Section {
                     null,
                     "must be a section of keys (" + key + ": {...}), not " + node.get().kind());
         }
-        return new Section(binding, keyPath(key), Mapping.empty(), false);
+        return new Section(binding, keyPath(key), Mapping.empty(), false, null);
     }
 
     /** Whether the key has a (possibly wrong) value in the file. */
@@ -172,26 +185,53 @@ final class Section {
      */
     <T> Optional<List<T>> list(
             String key, String expected, String example, Function<String, T> parse) {
-        Optional<Node> node = node(key, true);
-        if (node.isEmpty()) {
-            return Optional.empty();
-        }
-        if (!(node.get() instanceof Sequence sequence)) {
-            binding.problem(
-                    keyPath(key),
-                    writtenText(node.get()),
-                    "must be a list, e.g. " + key + ": [" + example + "]");
+        Optional<Sequence> sequence = sequence(key, example);
+        if (sequence.isEmpty()) {
             return Optional.empty();
         }
         List<T> items = new ArrayList<>();
-        for (int i = 0; i < sequence.items().size(); i++) {
+        for (int i = 0; i < sequence.get().items().size(); i++) {
             String itemPath = keyPath(key) + "[" + i + "]";
-            Node item = sequence.items().get(i);
+            Node item = sequence.get().items().get(i);
             if (item instanceof Scalar scalar) {
                 binding.wrote(itemPath, scalar.text());
                 parse(itemPath, scalar.text(), parse).ifPresent(items::add);
             } else {
                 binding.problem(itemPath, null, "must be " + expected + ", not " + item.kind());
+            }
+        }
+        return Optional.of(items);
+    }
+
+    /**
+     * A list of sections ({@code key[0]}, {@code key[1]}, ...), each read like any section and
+     * finished by the caller. An item written as a single value is the short form of a section with
+     * only the key {@code shorthand} ({@code - /srv/x} for {@code - path: /srv/x}); problems with
+     * that value are reported at the item itself.
+     *
+     * @param expected what the short form is ("a directory path")
+     * @param example items for the message when the value is not a list
+     */
+    Optional<List<Section>> sections(
+            String key, String shorthand, String expected, String example) {
+        Optional<Sequence> sequence = sequence(key, example);
+        if (sequence.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Section> items = new ArrayList<>();
+        for (int i = 0; i < sequence.get().items().size(); i++) {
+            String itemPath = keyPath(key) + "[" + i + "]";
+            Node item = sequence.get().items().get(i);
+            if (item instanceof Mapping child) {
+                items.add(new Section(binding, itemPath, child, true, null));
+            } else if (item instanceof Scalar scalar) {
+                Mapping shortForm = new Mapping(Map.of(shorthand, scalar), scalar.line());
+                items.add(new Section(binding, itemPath, shortForm, true, shorthand));
+            } else {
+                binding.problem(
+                        itemPath,
+                        null,
+                        "must be " + expected + " or a section of keys, not " + item.kind());
             }
         }
         return Optional.of(items);
@@ -227,6 +267,22 @@ final class Section {
                                         : hint));
             }
         }
+    }
+
+    /** The list at a key; a value of another kind is reported with an example. */
+    private Optional<Sequence> sequence(String key, String example) {
+        Optional<Node> node = node(key, true);
+        if (node.isEmpty()) {
+            return Optional.empty();
+        }
+        if (node.get() instanceof Sequence sequence) {
+            return Optional.of(sequence);
+        }
+        binding.problem(
+                keyPath(key),
+                writtenText(node.get()),
+                "must be a list, e.g. " + key + ": [" + example + "]");
+        return Optional.empty();
     }
 
     private Optional<String> scalar(String key, String expected) {

@@ -227,13 +227,13 @@ public final class DaemonMetrics implements PingObserver {
     }
 
     /**
-     * Directory mirroring's gauges, per directory (tag {@code directory}: its path on the backup):
+     * Directory mirroring's gauges, per directory (tag {@code directory}: its path on this node):
      * files and bytes mirrored, operations pending, time of the last sync, errors; and refused
      * steps (security events).
      */
     public void mirror(MirrorService service) {
         for (DirectorySpec spec : service.directories()) {
-            String id = spec.id();
+            String id = spec.source();
             java.util.function.Function<MirrorService, MirrorService.DirectoryFigures> f =
                     s -> s.figures().get(id);
             Gauge.builder("switchover_mirror_files", service, s -> f.apply(s).files())

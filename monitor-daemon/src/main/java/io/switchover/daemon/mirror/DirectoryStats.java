@@ -33,10 +33,10 @@ final class DirectoryStats {
 
     Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("directory", spec.id());
-        m.put("path", spec.source());
+        // Named by its path on this node; the peer's path only where it differs.
+        m.put("directory", spec.source());
         if (!spec.target().equals(spec.source())) {
-            m.put("target", spec.target());
+            m.put("peerPath", spec.target());
         }
         m.put("mode", spec.mode().name().toLowerCase(java.util.Locale.ROOT));
         m.put("recursive", spec.recursive());

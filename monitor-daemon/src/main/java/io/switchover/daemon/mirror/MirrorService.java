@@ -441,16 +441,16 @@ public final class MirrorService implements AutoCloseable {
         return m;
     }
 
-    /** Per directory id, its figures on this node in its current role. */
+    /** Per directory (its path on this node), its figures in this node's current role. */
     public Map<String, DirectoryFigures> figures() {
         Map<String, DirectoryFigures> out = new LinkedHashMap<>();
         if (role == State.PRIMARY) {
             for (MirrorSource.SourceDir d : source.directories()) {
-                out.put(d.spec.id(), figures(d.stats));
+                out.put(d.spec.source(), figures(d.stats));
             }
         } else {
             for (MirrorReplica.TargetDir d : replica.directories()) {
-                out.put(d.spec.id(), figures(d.stats));
+                out.put(d.spec.source(), figures(d.stats));
             }
         }
         return out;

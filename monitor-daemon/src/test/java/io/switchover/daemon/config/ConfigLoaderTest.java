@@ -56,6 +56,7 @@ class ConfigLoaderTest {
                 assertThat(config.hooks().scripts(event, role)).isEmpty();
             }
         }
+        assertThat(config.mirror()).isEqualTo(DaemonConfig.Mirror.NONE);
         assertThat(config.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 7480));
         assertThat(config.logging().dir()).isEqualTo(Path.of("/var/log/switchover"));
     }
@@ -382,6 +383,8 @@ class ConfigLoaderTest {
                         "notifier.tls.certificate-chain",
                         "module.check.expect-status",
                         "hooks.on-leave-failed",
+                        "mirror.initial",
+                        "mirror.continuous",
                         "logging.dir")
                 .doesNotHaveDuplicates();
         assertThat(keys).endsWith("logging.dir");

@@ -95,6 +95,35 @@ class CrossFieldRulesTest {
     }
 
     @Test
+    void load_mirrorMaxDelayBelowQuietPeriod_reported() {
+        ConfigProblem problem =
+                TestYaml.minimal()
+                        .with("mirror", "{quiet-period: 100ms, max-delay: 50ms}")
+                        .problemAt(dir, "mirror.max-delay");
+
+        assertThat(problem.render())
+                .isEqualTo(
+                        "mirror.max-delay: \"50ms\" must be at least mirror.quiet-period (100ms):"
+                                + " it bounds how long a file rewritten without pause waits");
+    }
+
+    @Test
+    void load_mirrorQuietPeriodAboveTheDefaultMaxDelay_reportedWithTheDefault() {
+        ConfigProblem problem =
+                TestYaml.minimal()
+                        .with("mirror", "{quiet-period: 5s}")
+                        .problemAt(dir, "mirror.max-delay");
+
+        assertThat(problem.value()).isEqualTo("1s");
+        assertThat(problem.message()).contains("(5s)");
+    }
+
+    @Test
+    void load_mirrorMaxDelayEqualToQuietPeriod_accepted() {
+        TestYaml.minimal().with("mirror", "{quiet-period: 2s, max-delay: 2s}").valid(dir);
+    }
+
+    @Test
     void load_adminOnTheNotifierPort_reported() {
         ConfigProblem problem =
                 TestYaml.minimal()

@@ -1,9 +1,12 @@
 package io.switchover.daemon.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.switchover.core.config.CoreConfig;
+import io.switchover.core.mirror.DirectorySpec;
+import io.switchover.core.mirror.DirectorySpec.Mode;
 import io.switchover.daemon.hooks.HookEvent;
 import io.switchover.daemon.hooks.HookRole;
 import io.switchover.daemon.probe.ProbeMode;
@@ -56,6 +59,13 @@ class ExampleConfigsTest {
                 .extracting(p -> p.getFileName().toString())
                 .containsExactly("service.sh", "vip.sh");
         assertThat(config.node().dataDir()).isEqualTo(Path.of("/var/lib/switchover"));
+        assertThat(config.mirror().directories())
+                .extracting(DirectorySpec::mode, DirectorySpec::source)
+                .containsExactly(
+                        tuple(Mode.INITIAL, "/etc/billing-api/tls"),
+                        tuple(Mode.INITIAL, "/srv/billing-api/tables"),
+                        tuple(Mode.CONTINUOUS, "/srv/billing-api/handlers"),
+                        tuple(Mode.CONTINUOUS, "/srv/billing-api/resources"));
     }
 
     @Test
@@ -133,6 +143,7 @@ class ExampleConfigsTest {
         assertThat(a.core()).isEqualTo(sameNode);
         assertThat(a.module().name()).isEqualTo(b.module().name());
         assertThat(a.probe().mode()).isEqualTo(b.probe().mode());
+        assertThat(a.mirror()).isEqualTo(b.mirror());
     }
 
     /**

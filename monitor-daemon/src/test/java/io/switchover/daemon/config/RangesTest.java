@@ -3,6 +3,7 @@ package io.switchover.daemon.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +40,16 @@ class RangesTest {
                 "probe | {tcp-port: 65536} | probe.tcp-port | \"65536\" must be between 1 and"
                         + " 65535",
                 "hooks | {timeout: 0s} | hooks.timeout | \"0s\" must be between 1ms and 3600s",
-                "hooks | {timeout: 2h} | hooks.timeout | \"2h\" must be between 1ms and 3600s"
+                "hooks | {timeout: 2h} | hooks.timeout | \"2h\" must be between 1ms and 3600s",
+                "mirror | {quiet-period: 0ms} | mirror.quiet-period"
+                        + " | \"0ms\" must be between 1ms and 10s",
+                "mirror | {quiet-period: 11s, max-delay: 1m} | mirror.quiet-period"
+                        + " | \"11s\" must be between 1ms and 10s",
+                "mirror | {max-delay: 9ms, quiet-period: 1ms} | mirror.max-delay"
+                        + " | \"9ms\" must be between 10ms and 60s",
+                "mirror | {max-delay: 2m} | mirror.max-delay | \"2m\" must be between 10ms and 60s",
+                "mirror | {transfers: 0} | mirror.transfers | \"0\" must be between 1 and 64",
+                "mirror | {transfers: 65} | mirror.transfers | \"65\" must be between 1 and 64"
             })
     void load_daemonValueOutOfRange_reportedWithTheRange(
             String section, String value, String path, String rendered) {
@@ -133,5 +143,26 @@ class RangesTest {
 
         assertThat(config.notifier().maxFrameBytes()).isEqualTo(128 * 1024);
         assertThat(config.peer().notifierPort()).isEqualTo(65535);
+    }
+
+    @Test
+    void load_mirrorRangeBoundaries_accepted() {
+        DaemonConfig.Mirror low =
+                TestYaml.minimal()
+                        .with("mirror", "{quiet-period: 1ms, max-delay: 10ms, transfers: 1}")
+                        .valid(dir)
+                        .mirror();
+        DaemonConfig.Mirror high =
+                TestYaml.minimal()
+                        .with("mirror", "{quiet-period: 10s, max-delay: 1m, transfers: 64}")
+                        .valid(dir)
+                        .mirror();
+
+        assertThat(low.quietPeriod()).isEqualTo(Duration.ofMillis(1));
+        assertThat(low.maxDelay()).isEqualTo(Duration.ofMillis(10));
+        assertThat(low.transfers()).isEqualTo(1);
+        assertThat(high.quietPeriod()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(high.maxDelay()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(high.transfers()).isEqualTo(64);
     }
 }

@@ -41,7 +41,11 @@ class UnknownKeysTest {
                         + " | max-failures",
                 "module | {check: {type: http, urll: 'http://a'}} | module.check.urll | url",
                 "reconnect | {atempts: 3} | reconnect.atempts | attempts",
-                "hooks | {on-enter-primray: []} | hooks.on-enter-primray | on-enter-primary"
+                "hooks | {on-enter-primray: []} | hooks.on-enter-primray | on-enter-primary",
+                "mirror | {quiet_period: 5ms} | mirror.quiet_period | quiet-period",
+                "mirror | {inital: []} | mirror.inital | initial",
+                "mirror | {continuous: [{path: /srv/a, excludes: []}]}"
+                        + " | mirror.continuous[0].excludes | exclude"
             })
     void load_misspelledNestedKey_didYouMean(
             String section, String value, String path, String known) {
@@ -68,7 +72,7 @@ class UnknownKeysTest {
 
         assertThat(problem.message())
                 .startsWith("is not a known key; known keys: cluster, node, peer, notifier, ping,")
-                .endsWith("hooks, registry, admin, logging");
+                .endsWith("hooks, registry, mirror, admin, logging");
     }
 
     @Test

@@ -158,6 +158,20 @@ public final class MirrorPath implements Comparable<MirrorPath> {
     }
 
     /**
+     * The ancestor made of the first {@code depth} segments ({@code 0}: the root; {@link #depth()}:
+     * this path).
+     *
+     * @throws IllegalArgumentException if {@code depth} is negative or above {@link #depth()}
+     */
+    public MirrorPath ancestor(int depth) {
+        if (depth < 0 || depth > segments.size()) {
+            throw new IllegalArgumentException(
+                    "no ancestor of depth " + depth + " for '" + this + "'");
+        }
+        return depth == segments.size() ? this : new MirrorPath(segments.subList(0, depth));
+    }
+
+    /**
      * This path with one more segment.
      *
      * @throws MirrorException if {@code name} breaks a rule
