@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchover.core.state.State;
 import io.switchover.daemon.config.ConfigLoader;
+import io.switchover.daemon.config.DaemonConfig;
 import io.switchover.daemon.testing.NodeYaml;
 import io.switchover.daemon.testing.TestNode;
 import io.switchover.daemon.testing.TestPair;
@@ -140,7 +141,12 @@ public final class MirrorBench {
                         .build()) {
             TestNode a = pair.a();
             TestNode b = pair.b();
-            Duration quiet = ConfigLoader.load(a.configFile()).orElseThrow().mirror().quietPeriod();
+            DaemonConfig.Mirror config = ConfigLoader.load(a.configFile()).orElseThrow().mirror();
+            Duration quiet = config.quietPeriod();
+            System.out.printf(
+                    "mirror: one continuous '+' directory, transfers %d, quiet-period %d ms,"
+                            + " max-delay %d ms%n",
+                    config.transfers(), quiet.toMillis(), config.maxDelay().toMillis());
             a.start();
             a.awaitState(State.PRIMARY);
 
