@@ -760,6 +760,187 @@ final class MirrorReplica {
         return new FileReceiver(from, d, h.entry());
     }
 
+    /** Accepts a stream of several files of the current session, or refuses it with the reason. */
+    StreamReceiver openFiles(PeerConnection from, byte[] headerBytes) throws RejectedException {
+        MirrorCodec.FilesHeader h =
+                decode(from, "files header", () -> MirrorCodec.FilesHeader.decode(headerBytes));
+        if (from != current || h.session() != session) {
+            throw new RejectedException(
+                    "files for mirroring session " + h.session() + ", which is not current here");
+        }
+        TargetDir d;
+        try {
+            d = dir(h.directory(), from.peer().nodeId());
+            for (FileEntry e : h.entries()) {
+                checkScope(d, e.path());
+            }
+        } catch (MirrorException e) {
+            if (e.kind() == MirrorException.Kind.UNSAFE) {
+                securityEvent(h.directory(), from, e.getMessage());
+            }
+            throw new RejectedException(e.getMessage());
+        }
+        return new PackReceiver(from, d, h.entries());
+    }
+
+    /**
+     * Several small files in one stream, their contents one after another: each goes to its own
+     * partial file; at the end every one is synced and renamed into place, and each directory is
+     * synced once. A file that cannot be written (refused, disk full) is skipped over and reported
+     * in the result; the others still land.
+     */
+    private final class PackReceiver implements StreamReceiver {
+        private final PeerConnection from;
+        private final TargetDir dir;
+        private final List<FileEntry> entries;
+        private final List<MirrorCodec.Failure> failures = new ArrayList<>();
+        private final List<TargetRoot.IncomingFile> written = new ArrayList<>();
+        private int index;
+        private long left;
+        private TargetRoot.IncomingFile file;
+        private boolean skipping;
+        private boolean started;
+
+        PackReceiver(PeerConnection from, TargetDir dir, List<FileEntry> entries) {
+            this.from = from;
+            this.dir = dir;
+            this.entries = entries;
+        }
+
+        /** Moves to the next file with content left, finishing empty files on the way. */
+        private void advance(TargetRoot r) {
+            while (index < entries.size()) {
+                FileEntry e = entries.get(index);
+                if (!started) {
+                    started = true;
+                    left = e.size();
+                    skipping = false;
+                    try {
+                        file = r.receive(e);
+                    } catch (MirrorException x) {
+                        failed(index, x);
+                        file = null;
+                        skipping = true;
+                    }
+                }
+                if (left > 0) {
+                    return;
+                }
+                if (file != null) {
+                    written.add(file);
+                    file = null;
+                }
+                index++;
+                started = false;
+            }
+        }
+
+        private void failed(int i, MirrorException e) {
+            if (e.kind() == MirrorException.Kind.UNSAFE) {
+                securityEvent(dir.spec.source(), from, e.getMessage());
+            } else {
+                dir.stats.failed(entries.get(i).path() + ": " + e.getMessage());
+            }
+            failures.add(new MirrorCodec.Failure(i, e.kind(), e.getMessage()));
+        }
+
+        @Override
+        public CompletionStage<Void> onChunk(ByteBuf data) {
+            return root(dir).thenAcceptAsync(r -> write(r, data), io);
+        }
+
+        private void write(TargetRoot r, ByteBuf data) {
+            for (ByteBuffer b : data.nioBuffers()) {
+                while (b.hasRemaining()) {
+                    advance(r);
+                    if (index >= entries.size()) {
+                        abandon();
+                        throw new CompletionException(
+                                new MirrorException(
+                                        MirrorException.Kind.INVALID,
+                                        "more content than the files' sizes add up to"));
+                    }
+                    int n = (int) Math.min(left, b.remaining());
+                    ByteBuffer part = b.slice().limit(n);
+                    b.position(b.position() + n);
+                    left -= n;
+                    if (!skipping) {
+                        try {
+                            file.write(part);
+                        } catch (MirrorException x) {
+                            failed(index, x);
+                            file.close();
+                            file = null;
+                            skipping = true;
+                        }
+                    }
+                }
+            }
+        }
+
+        @Override
+        public CompletionStage<byte[]> onEnd(long totalBytes) {
+            return root(dir).thenApplyAsync(this::commitAll, io);
+        }
+
+        private byte[] commitAll(TargetRoot r) {
+            advance(r);
+            if (index < entries.size()) {
+                abandon();
+                throw new CompletionException(
+                        new MirrorException(
+                                MirrorException.Kind.INVALID,
+                                "the stream ended before '"
+                                        + entries.get(index).path()
+                                        + "' was complete"));
+            }
+            List<MirrorPath> landed = new ArrayList<>();
+            for (TargetRoot.IncomingFile f : written) {
+                try {
+                    f.commit(false);
+                    landed.add(f.path());
+                    dir.stats.transferred++;
+                } catch (MirrorException x) {
+                    failed(indexOf(f.path()), x);
+                }
+            }
+            written.clear();
+            try {
+                r.syncDirectories(landed);
+            } catch (MirrorException x) {
+                dir.stats.failed(x.getMessage());
+            }
+            if (phase == Phase.SYNCED && failures.isEmpty()) {
+                dir.stats.lastSync = Instant.now();
+            }
+            failures.sort(java.util.Comparator.comparingInt(MirrorCodec.Failure::index));
+            return new MirrorCodec.ApplyReply(failures).encode();
+        }
+
+        private int indexOf(MirrorPath path) {
+            for (int i = 0; i < entries.size(); i++) {
+                if (entries.get(i).path().equals(path)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        private void abandon() {
+            if (file != null) {
+                file.close();
+                file = null;
+            }
+            written.forEach(TargetRoot.IncomingFile::close);
+            written.clear();
+        }
+
+        @Override
+        public void onAbort(String reason) {
+            io.execute(this::abandon);
+        }
+    }
+
     /**
      * One incoming file: written to a partial file on the I/O pool, renamed into place at the end.
      */

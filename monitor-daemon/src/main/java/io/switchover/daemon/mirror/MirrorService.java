@@ -143,6 +143,7 @@ public final class MirrorService implements AutoCloseable {
         handlers.request(MirrorCodec.SYNCED, replica::onSynced);
         handlers.request(MirrorCodec.ENDED, this::onEnded);
         handlers.streams(MirrorCodec.FILE, replica::openFile);
+        handlers.streams(MirrorCodec.FILES, replica::openFiles);
     }
 
     private CompletableFuture<byte[]> onSubscribe(PeerConnection from, byte[] body) {

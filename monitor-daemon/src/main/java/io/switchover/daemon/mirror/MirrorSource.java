@@ -1,5 +1,8 @@
 package io.switchover.daemon.mirror;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.switchover.core.mirror.Coalescer;
 import io.switchover.core.mirror.DirectorySpec;
 import io.switchover.core.mirror.EntryType;
@@ -12,11 +15,15 @@ import io.switchover.core.mirror.MirrorPath;
 import io.switchover.core.mirror.MirrorPlan;
 import io.switchover.core.mirror.Reconciliation;
 import io.switchover.core.time.Cancellable;
+import io.switchover.notifier.session.ChunkSource;
 import io.switchover.notifier.session.Outcome;
 import io.switchover.notifier.session.PeerConnection;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -32,6 +39,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -715,32 +723,54 @@ final class MirrorSource {
         return step.thenCompose(v -> execute(s, d, ops, next, tally));
     }
 
-    /** Sends every transfer of a run, {@code transfers} at a time. */
+    /** Files up to this size travel in packs of several files per stream. */
+    static final long PACK_FILE_MAX = 256 * 1024;
+
+    /** Content bytes per pack, at most (read into memory before the pack is sent). */
+    static final long PACK_BYTES = 4L << 20;
+
+    /** Files per pack, at most. */
+    static final int PACK_FILES = 512;
+
+    /**
+     * Sends every transfer of a run, {@code transfers} streams at a time: large files one per
+     * stream, small ones in packs.
+     */
     private CompletableFuture<Void> transferAll(
             Session s, SourceDir d, List<MirrorOp> run, Tally tally) {
+        Iterator<List<FileEntry>> it = packs(run).iterator();
         CompletableFuture<Void> all = new CompletableFuture<>();
-        Iterator<MirrorOp> it = run.iterator();
         int[] active = {0};
         Runnable[] more = new Runnable[1];
         more[0] =
                 () -> {
                     while (active[0] < settings.transfers() && it.hasNext() && !s.ended) {
-                        FileEntry e = ((MirrorOp.Transfer) it.next()).entry();
+                        List<FileEntry> unit = it.next();
                         active[0]++;
-                        transfer(s, d, e, tally)
-                                .whenComplete(
-                                        (v, err) ->
-                                                thread.execute(
-                                                        () -> {
-                                                            active[0]--;
-                                                            if (err != null) {
-                                                                tally.failures.add(
-                                                                        e.path()
-                                                                                + ": "
-                                                                                + message(err));
-                                                            }
-                                                            more[0].run();
-                                                        }));
+                        CompletableFuture<Void> sent =
+                                unit.size() == 1 && unit.get(0).size() > PACK_FILE_MAX
+                                        ? transfer(s, d, unit.get(0), tally)
+                                        : transferPack(s, d, unit, tally);
+                        sent.whenComplete(
+                                (v, err) ->
+                                        thread.execute(
+                                                () -> {
+                                                    active[0]--;
+                                                    if (err != null) {
+                                                        tally.failures.add(
+                                                                unit.get(0).path()
+                                                                        + (unit.size() > 1
+                                                                                ? " (and "
+                                                                                        + (unit
+                                                                                                        .size()
+                                                                                                - 1)
+                                                                                        + " more)"
+                                                                                : "")
+                                                                        + ": "
+                                                                        + message(err));
+                                                    }
+                                                    more[0].run();
+                                                }));
                     }
                     if (active[0] == 0 && (!it.hasNext() || s.ended)) {
                         all.complete(null);
@@ -748,6 +778,171 @@ final class MirrorSource {
                 };
         thread.execute(more[0]);
         return all;
+    }
+
+    /** The run's files grouped: a large file alone, small ones together up to the pack limits. */
+    private static List<List<FileEntry>> packs(List<MirrorOp> run) {
+        List<List<FileEntry>> out = new ArrayList<>();
+        List<FileEntry> pack = new ArrayList<>();
+        long bytes = 0;
+        for (MirrorOp op : run) {
+            FileEntry e = ((MirrorOp.Transfer) op).entry();
+            if (e.size() > PACK_FILE_MAX) {
+                out.add(List.of(e));
+                continue;
+            }
+            if (pack.size() == PACK_FILES || bytes + e.size() > PACK_BYTES) {
+                out.add(pack);
+                pack = new ArrayList<>();
+                bytes = 0;
+            }
+            pack.add(e);
+            bytes += e.size();
+        }
+        if (!pack.isEmpty()) {
+            out.add(pack);
+        }
+        return out;
+    }
+
+    /** Small files read into memory, and the ones that changed while they were read. */
+    private record Pack(ByteBuf content, List<FileEntry> entries, List<String> changed) {}
+
+    /**
+     * Sends small files in one stream. They are read first (a pack is at most {@link #PACK_BYTES}),
+     * and a file that changed while it was read is left out and reported (its writer's next event
+     * ships it again), so every file in the pack is one whole version.
+     */
+    private CompletableFuture<Void> transferPack(
+            Session s, SourceDir d, List<FileEntry> files, Tally tally) {
+        return CompletableFuture.supplyAsync(() -> readPack(d, files), io)
+                .thenComposeAsync(
+                        pack -> {
+                            for (String why : pack.changed()) {
+                                tally.failures.add(why);
+                            }
+                            if (pack.entries().isEmpty()) {
+                                pack.content().release();
+                                return CompletableFuture.<Void>completedFuture(null);
+                            }
+                            byte[] header =
+                                    new MirrorCodec.FilesHeader(s.id, d.spec.id(), pack.entries())
+                                            .encode();
+                            return s.via.stream(
+                                            MirrorCodec.FILES,
+                                            header,
+                                            new BufferSource(pack.content()),
+                                            settings.streamIdle())
+                                    .thenAcceptAsync(o -> packSent(d, pack, o, tally), thread);
+                        },
+                        thread);
+    }
+
+    private void packSent(SourceDir d, Pack pack, Outcome<byte[]> o, Tally tally) {
+        if (!(o instanceof Outcome.Success<byte[]> ok)) {
+            throw new CompletionException(
+                    new MirrorException(
+                            MirrorException.Kind.IO,
+                            "sending "
+                                    + pack.entries().size()
+                                    + " files from '"
+                                    + pack.entries().get(0).path()
+                                    + "': "
+                                    + o));
+        }
+        var reply = decode(() -> MirrorCodec.ApplyReply.decode(ok.value()));
+        Set<Integer> failed = new HashSet<>();
+        for (MirrorCodec.Failure f : reply.failures()) {
+            failed.add(f.index());
+            String path =
+                    f.index() >= 0 && f.index() < pack.entries().size()
+                            ? pack.entries().get(f.index()).path().toString()
+                            : "?";
+            tally.failures.add(path + ": " + f.message());
+        }
+        for (int i = 0; i < pack.entries().size(); i++) {
+            if (!failed.contains(i)) {
+                long size = pack.entries().get(i).size();
+                tally.transferred++;
+                tally.bytes += size;
+                d.stats.transferred++;
+                d.stats.transferredBytes += size;
+            }
+        }
+    }
+
+    private static Pack readPack(SourceDir d, List<FileEntry> files) {
+        long total = 0;
+        for (FileEntry e : files) {
+            total += e.size();
+        }
+        ByteBuf content = PooledByteBufAllocator.DEFAULT.directBuffer((int) Math.max(1, total));
+        List<FileEntry> stable = new ArrayList<>(files.size());
+        List<String> changed = new ArrayList<>();
+        try {
+            for (FileEntry e : files) {
+                int start = content.writerIndex();
+                String why = readWhole(d.root, e, content);
+                if (why == null) {
+                    stable.add(e);
+                } else {
+                    content.writerIndex(start);
+                    changed.add(e.path() + ": " + why);
+                }
+            }
+            return new Pack(content, stable, changed);
+        } catch (RuntimeException e) {
+            content.release();
+            throw e;
+        }
+    }
+
+    /** Appends the file's content; null if it is still what was listed, else why not. */
+    private static String readWhole(Path root, FileEntry e, ByteBuf into) {
+        try (FileChannel c =
+                FileChannel.open(FileSource.resolve(root, e.path()), StandardOpenOption.READ)) {
+            long at = 0;
+            while (at < e.size()) {
+                int n = into.writeBytes(c, at, (int) (e.size() - at));
+                if (n < 0) {
+                    return "it became shorter while it was read; it is sent again when its writer"
+                            + " is done";
+                }
+                at += n;
+            }
+            Optional<FileEntry> now = LocalTree.stat(root, e.path());
+            if (now.isEmpty()
+                    || now.get().size() != e.size()
+                    || now.get().mtimeNanos() != e.mtimeNanos()) {
+                return "it changed while it was read; it is sent again when its writer is done";
+            }
+            return null;
+        } catch (IOException | MirrorException x) {
+            return "reading it failed: " + x.getMessage();
+        }
+    }
+
+    /** A pack's content, handed out in chunks; released when the stream ends. */
+    private static final class BufferSource implements ChunkSource {
+        private final ByteBuf content;
+
+        BufferSource(ByteBuf content) {
+            this.content = content;
+        }
+
+        @Override
+        public CompletionStage<ByteBuf> next(ByteBufAllocator alloc, int maxBytes) {
+            if (!content.isReadable()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return CompletableFuture.completedFuture(
+                    content.readRetainedSlice(Math.min(maxBytes, content.readableBytes())));
+        }
+
+        @Override
+        public void close() {
+            content.release();
+        }
     }
 
     /** Streams one file; completes when the backup has it in place. */

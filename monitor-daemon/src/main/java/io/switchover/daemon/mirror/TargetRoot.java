@@ -198,7 +198,20 @@ public final class TargetRoot {
          * @throws MirrorException if the content's length is not the entry's size, or the disk
          *     refused; the partial file is removed and the target untouched
          */
-        void commit() throws MirrorException;
+        default void commit() throws MirrorException {
+            commit(true);
+        }
+
+        /**
+         * As {@link #commit()}, but syncs the directory only when {@code syncDirectory}: a caller
+         * that commits many files syncs each directory once afterwards ({@link
+         * TargetRoot#syncDirectories}). The content is synced before the rename either way, so the
+         * target is never replaced by content that is not durable.
+         */
+        void commit(boolean syncDirectory) throws MirrorException;
+
+        /** The file's path under the root. */
+        MirrorPath path();
 
         /** Abandons the file: the partial file is removed, the target untouched. Idempotent. */
         @Override
@@ -238,7 +251,12 @@ public final class TargetRoot {
         }
 
         @Override
-        public void commit() throws MirrorException {
+        public MirrorPath path() {
+            return entry.path();
+        }
+
+        @Override
+        public void commit(boolean syncDirectory) throws MirrorException {
             requireOpen();
             if (written != entry.size()) {
                 close();
@@ -256,7 +274,9 @@ public final class TargetRoot {
                 }
                 Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
                 finished = true;
-                DurableFiles.syncDirectory(target.getParent());
+                if (syncDirectory) {
+                    DurableFiles.syncDirectory(target.getParent());
+                }
             } catch (IOException e) {
                 close();
                 throw MirrorFiles.failure("replacing", target, e);
@@ -595,6 +615,25 @@ public final class TargetRoot {
                             + " was expected");
         }
         return entry;
+    }
+
+    /**
+     * Syncs the directories holding {@code paths} (each once), after files were committed without
+     * syncing theirs.
+     */
+    public void syncDirectories(java.util.Collection<MirrorPath> paths) throws MirrorException {
+        java.util.Set<MirrorPath> dirs = new java.util.LinkedHashSet<>();
+        for (MirrorPath p : paths) {
+            dirs.add(p.parent());
+        }
+        for (MirrorPath d : dirs) {
+            Path dir = file(d);
+            try {
+                DurableFiles.syncDirectory(dir);
+            } catch (IOException e) {
+                throw MirrorFiles.failure("syncing the directory", dir, e);
+            }
+        }
     }
 
     private Path file(MirrorPath path) {

@@ -47,6 +47,7 @@ class MirrorCodecTest {
         d.put("apply", ApplyRequest::decode);
         d.put("apply reply", ApplyReply::decode);
         d.put("file header", FileHeader::decode);
+        d.put("files header", MirrorCodec.FilesHeader::decode);
         d.put("synced", Synced::decode);
         d.put("ended", Ended::decode);
         return d;
@@ -112,6 +113,15 @@ class MirrorCodecTest {
                                 new Failure(3, MirrorException.Kind.NO_SPACE, "disk full"),
                                 new Failure(300, MirrorException.Kind.IO, ""))));
         s.put("file header", new FileHeader(42, "/srv/data", FILE));
+        s.put(
+                "files header",
+                new MirrorCodec.FilesHeader(
+                        42,
+                        "/srv/data",
+                        List.of(
+                                FileEntry.file(path("a/1"), 3, -7, 0600),
+                                FileEntry.file(path("a/2"), 0, 1_700_000_000_123_456_789L, 0644),
+                                FileEntry.file(path("b"), 65_536, 0, 04755))));
         s.put("synced", new Synced(42));
         s.put("ended", new Ended(42, "no longer primary \u00e9"));
         return s;
@@ -135,6 +145,8 @@ class MirrorCodecTest {
         } else if (message instanceof ApplyReply m) {
             return m.encode();
         } else if (message instanceof FileHeader m) {
+            return m.encode();
+        } else if (message instanceof MirrorCodec.FilesHeader m) {
             return m.encode();
         } else if (message instanceof Synced m) {
             return m.encode();
@@ -555,5 +567,28 @@ class MirrorCodecTest {
             }
         }
         return b;
+    }
+
+    @Test
+    void filesHeader_notAFileOrPathsNotIncreasing_refused() {
+        assertThatThrownBy(() -> new MirrorCodec.FilesHeader(1, "/d", List.of(FILE, DIRECTORY)))
+                .isInstanceOf(IllegalArgumentException.class);
+        FileEntry b = FileEntry.file(path("b"), 1, 0, 0644);
+        FileEntry a = FileEntry.file(path("a"), 1, 0, 0644);
+        assertThatThrownBy(() -> new MirrorCodec.FilesHeader(1, "/d", List.of(b, a)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("do not increase");
+        byte[] ok = new MirrorCodec.FilesHeader(1, "/d", List.of(a, b)).encode();
+        // Swap the two one-letter paths on the wire: the decoder refuses the order.
+        byte[] swapped = ok.clone();
+        for (int i = 0; i < swapped.length; i++) {
+            if (swapped[i] == 'a') {
+                swapped[i] = 'c';
+                break;
+            }
+        }
+        assertInvalid(MirrorCodec.FilesHeader::decode, swapped)
+                .hasMessageContaining("do not increase");
+        assertThat(new MirrorCodec.FilesHeader(1, "/d", List.of(a, b)).totalBytes()).isEqualTo(2);
     }
 }
