@@ -31,6 +31,14 @@ public final class ChildJvm implements AutoCloseable {
                 new ProcessBuilder(command(main, args)).redirectErrorStream(true).start());
     }
 
+    /** As {@link #start}, with the child's heap capped at {@code maxHeap} ({@code -Xmx}). */
+    public static ChildJvm startWithHeap(String maxHeap, Class<?> main, String... args)
+            throws IOException {
+        List<String> command = command(main, args);
+        command.add(1, "-Xmx" + maxHeap);
+        return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
     /**
      * As {@link #start}, with the child unable to make any file larger than {@code kib} KiB ({@code
      * ulimit -f}): its writes beyond that fail as on a full disk (the JVM ignores SIGXFSZ, so they
