@@ -201,6 +201,10 @@ public final class MirrorBench {
                     "3. continuous: new %d-byte files at %d/s for %d s (mirror.quiet-period %d ms"
                             + " is part of every figure)%n",
                     LATENCY_FILE_BYTES, p.rate, p.seconds, quiet.toMillis());
+            // The phases before wrote about four times the tree's size; without this, the
+            // kernel's writeback of those bytes (30 s after they were written) lands in this
+            // phase and every fsync of the backup waits behind it.
+            flushPageCache();
             Latency latency = continuous(src.resolve("incoming"), dst.resolve("incoming"), p);
             print(latency);
             verifyIdentical(src.resolve("incoming"), dst.resolve("incoming"), "incoming on node-b");
@@ -324,6 +328,15 @@ public final class MirrorBench {
     }
 
     // ------------------------------------------------------------------ continuous
+
+    /** {@code sync}: writes every dirty page out, so one phase does not pay for another's. */
+    private static void flushPageCache() throws Exception {
+        Process sync = new ProcessBuilder("sync").inheritIO().start();
+        if (!sync.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+            sync.destroyForcibly();
+            throw new IllegalStateException("sync did not finish within 5 minutes");
+        }
+    }
 
     private static Latency continuous(Path incoming, Path arriving, Params p) throws Exception {
         Files.createDirectories(incoming);
