@@ -1,0 +1,120 @@
+package io.switchover.daemon.mirror;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchover.daemon.testing.TestNode;
+import io.switchover.daemon.testing.TestPair;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two daemons; the backup's copy of a continuous directory lives on a 4 MiB tmpfs that a local 3
+ * MiB file (excluded from mirroring) nearly fills. A 2 MiB file on the primary does not fit: the
+ * backup reports the full disk in its status, keeps the good copy it had, leaves no partial file;
+ * once the local file is removed, the primary's retry puts the new file in place.
+ */
+class BackupDiskFullTest {
+    private static final Duration WAIT = Duration.ofSeconds(40);
+
+    @TempDir Path dir;
+    private Path small;
+    private boolean mounted;
+
+    @BeforeEach
+    void mountASmallDisk() throws Exception {
+        small = Files.createDirectories(dir.resolve("b-files"));
+        mounted = run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", small.toString());
+        assumeTrue(mounted, "mounting a 4 MiB tmpfs needs root; the disk-full test is skipped");
+    }
+
+    @AfterEach
+    void unmount() throws Exception {
+        if (mounted) {
+            assertThat(run("umount", small.toString())).as("umount " + small).isTrue();
+        }
+    }
+
+    private static boolean run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            return false;
+        }
+        return process.exitValue() == 0;
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void backupDiskFull_clearErrorGoodCopyKept_thenRetriedWhenThereIsRoom() throws Exception {
+        Path a = Files.createDirectories(dir.resolve("a-files/data"));
+        Path b = Files.createDirectories(small.resolve("data"));
+        byte[] good = random(100_000, 1);
+        Files.write(a.resolve("big.bin"), good);
+        try (TestPair pair =
+                TestPair.builder(dir)
+                        .a(y -> y.mirror(entry(a, b)))
+                        .b(y -> y.mirror(entry(b, a)))
+                        .build()
+                        .start()) {
+            TestNode backup = pair.b();
+            await().atMost(WAIT).until(() -> mirror(backup).path("inSync").asBoolean());
+            assertThat(Files.readAllBytes(b.resolve("big.bin"))).isEqualTo(good);
+
+            Files.write(b.resolve("filler.tmp"), random(3 << 20, 2)); // the backup's own
+            byte[] large = random(2 << 20, 3);
+            Files.write(a.resolve("big.bin"), large);
+
+            await("the backup reports its full disk")
+                    .atMost(WAIT)
+                    .until(
+                            () ->
+                                    mirror(backup)
+                                            .path("directories")
+                                            .get(0)
+                                            .path("lastError")
+                                            .asText()
+                                            .contains("disk is full"));
+            assertThat(Files.readAllBytes(b.resolve("big.bin"))).isEqualTo(good);
+            try (var files = Files.list(b)) {
+                assertThat(files.map(p -> p.getFileName().toString()))
+                        .containsExactlyInAnyOrder("big.bin", "filler.tmp");
+            }
+
+            Files.delete(b.resolve("filler.tmp"));
+            await("the primary's retry lands once there is room")
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(
+                            () ->
+                                    java.util.Arrays.equals(
+                                            Files.readAllBytes(b.resolve("big.bin")), large));
+        }
+    }
+
+    private static String[] entry(Path mine, Path peers) {
+        return new String[] {
+            "continuous:",
+            "  - {path: '+" + mine + "', target: '" + peers + "', exclude: ['*.tmp']}"
+        };
+    }
+
+    private static JsonNode mirror(TestNode n) {
+        return n.status().path("replication").path("mirror");
+    }
+}
