@@ -488,6 +488,12 @@ final class MirrorSource {
                                             new MirrorException(
                                                     MirrorException.Kind.IO, missingRoot(d)));
                                 }
+                                if (!d.spec.includes(w.path, EntryType.FILE)
+                                        || !d.spec.includes(w.path, EntryType.DIRECTORY)) {
+                                    // Gone, and of a kind that may be excluded: the backup's own
+                                    // file of that name is not the primary's to delete.
+                                    return CompletableFuture.completedFuture(null);
+                                }
                                 tally.deleted++;
                                 return apply(s, d, List.of(new MirrorOp.Delete(w.path)), tally);
                             }

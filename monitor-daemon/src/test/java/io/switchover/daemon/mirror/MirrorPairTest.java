@@ -177,8 +177,11 @@ class MirrorPairTest {
             throws Exception {
         Trees.write(aCont.resolve("a.txt"), "a", OLD, "rw-r--r--");
         Trees.write(aCont.resolve("dir1/b.txt"), "b", OLD, "rw-r--r--");
+        Trees.write(aCont.resolve("same.tmp"), "the primary's, excluded", OLD, "rw-r--r--");
+        Trees.write(bCont.resolve("same.tmp"), "the backup's own", OLD, "rw-r--r--");
         try (TestPair pair = pair().start()) {
             awaitInSync(pair.b());
+            Files.delete(aCont.resolve("same.tmp")); // excluded: not the backup's to lose
 
             Files.writeString(aCont.resolve("new.txt"), "created");
             Files.writeString(aCont.resolve("a.txt"), "modified, longer");
@@ -199,6 +202,7 @@ class MirrorPairTest {
             Files.writeString(aFlat.resolve("ignored/x.txt"), "not mirrored");
 
             awaitSame(aCont, bCont, false);
+            assertThat(bCont.resolve("same.tmp")).hasContent("the backup's own");
             await().atMost(SYNC).until(() -> Files.exists(bFlat.resolve("flat-new.txt")));
             assertThat(bFlat.resolve("flat-new.txt")).hasContent("flat");
             assertThat(bFlat.resolve("ignored")).doesNotExist();
