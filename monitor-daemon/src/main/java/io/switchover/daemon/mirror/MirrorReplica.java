@@ -215,7 +215,12 @@ final class MirrorReplica {
         current = via;
         session = -1;
         phase = Phase.SUBSCRIBING;
-        List<String> mine = new ArrayList<>(dirs.keySet());
+        // As configured: '+' in front of a directory mirrored with its subdirectories, so the
+        // primary can tell a configuration that differs from its own before it sends anything.
+        List<String> mine = new ArrayList<>();
+        for (TargetDir d : dirs.values()) {
+            mine.add((d.spec.recursive() ? "+" : "") + d.spec.source());
+        }
         var subscribe = new MirrorCodec.Subscribe(nodeId, generation.getAsLong(), mine);
         via.request(MirrorCodec.SUBSCRIBE, subscribe.encode(), settings.requestTimeout())
                 .whenComplete((o, e) -> thread.execute(() -> subscribed(via, o, e)));

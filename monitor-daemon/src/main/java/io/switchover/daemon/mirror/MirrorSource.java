@@ -208,13 +208,24 @@ final class MirrorSource {
                 dirs.size());
         Set<String> theirs = new HashSet<>(sub.directories());
         for (SourceDir d : dirs.values()) {
-            if (!theirs.contains(d.spec.id())) {
+            String same = (d.spec.recursive() ? "+" : "") + d.spec.id();
+            String other = (d.spec.recursive() ? "" : "+") + d.spec.id();
+            if (!theirs.contains(same)) {
                 String why =
-                        "the backup '"
-                                + s.peer
-                                + "' does not configure "
-                                + d.spec.id()
-                                + " for mirroring; add it to its mirror section";
+                        theirs.contains(other)
+                                ? "the backup '"
+                                        + s.peer
+                                        + "' mirrors "
+                                        + d.spec.id()
+                                        + (d.spec.recursive() ? " without" : " with")
+                                        + " subdirectories ('+'), this node "
+                                        + (d.spec.recursive() ? "with" : "without")
+                                        + "; configure both nodes alike"
+                                : "the backup '"
+                                        + s.peer
+                                        + "' does not configure "
+                                        + d.spec.id()
+                                        + " for mirroring; add it to its mirror section";
                 d.stats.failed(why);
                 log.warn("mirroring {}: {}", d.spec.source(), why);
                 continue;

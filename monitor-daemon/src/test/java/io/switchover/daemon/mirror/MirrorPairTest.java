@@ -437,4 +437,39 @@ class MirrorPairTest {
                     .containsPattern("files +1");
         }
     }
+
+    @Test
+    void nodesConfiguredDifferently_directoryNotMirrored_andThePrimarySaysWhy() throws Exception {
+        Trees.write(aCont.resolve("sub/x.txt"), "x", OLD, "rw-r--r--");
+        try (TestPair pair =
+                TestPair.builder(dir)
+                        .a(
+                                y ->
+                                        y.mirror(
+                                                "continuous:",
+                                                "  - {path: '+"
+                                                        + aCont
+                                                        + "', target: '"
+                                                        + bCont
+                                                        + "'}"))
+                        .b(
+                                y ->
+                                        y.mirror(
+                                                "continuous:",
+                                                "  - {path: '"
+                                                        + bCont
+                                                        + "', target: '"
+                                                        + aCont
+                                                        + "'}"))
+                        .build()
+                        .start()) {
+            awaitInSync(pair.b());
+            JsonNode cont = mirrorStatus(pair.a()).path("directories").get(0);
+            assertThat(cont.path("lastError").asText())
+                    .contains("without subdirectories")
+                    .contains("configure both nodes alike");
+            assertThat(bCont.resolve("sub")).doesNotExist();
+            assertThat(mirrorStatus(pair.b()).path("securityEvents").asLong()).isZero();
+        }
+    }
 }
