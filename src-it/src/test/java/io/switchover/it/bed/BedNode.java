@@ -34,6 +34,9 @@ public final class BedNode {
     private Process process;
     private String release;
     private Path moduleCommand;
+    private Path mirrored;
+    private Path peerMirrored;
+    private boolean adminOnAllAddresses;
 
     BedNode(String id, String namespace, String address, Path dir, Distribution dist) {
         this.id = id;
@@ -59,8 +62,18 @@ public final class BedNode {
         return dir.resolve(id + ".yaml");
     }
 
-    Path dataDir() {
+    public Path dataDir() {
         return dir.resolve("data");
+    }
+
+    /** The admin API's bearer token, written by the daemon on its first start. */
+    public Path adminToken() {
+        return dataDir().resolve("admin.token");
+    }
+
+    /** The admin API as reached from the other namespaces (see {@link #exposeAdminApi()}). */
+    public String adminUrl() {
+        return "http://" + address + ":" + ADMIN_PORT + "/";
     }
 
     public Path logFile() {
@@ -108,10 +121,10 @@ public final class BedNode {
                 probe:
                   mode: icmp
                 admin:
-                  listen: 127.0.0.1:%d
+                  listen: %s:%d
                 logging:
                   dir: data/log
-                """
+                %s"""
                                 .formatted(
                                         id,
                                         rank,
@@ -131,7 +144,9 @@ public final class BedNode {
                                                         + "]",
                                         nettestAddress,
                                         FastProfile.ms(profile.nettestTimeout()),
-                                        ADMIN_PORT)
+                                        adminOnAllAddresses ? "0.0.0.0" : "127.0.0.1",
+                                        ADMIN_PORT,
+                                        mirrorYaml())
                         + profile.yaml();
         Files.createDirectories(dir);
         Files.writeString(configFile(), yaml);
@@ -164,6 +179,40 @@ public final class BedNode {
     public void setModuleCommand(Path command) throws IOException {
         this.moduleCommand = command;
         writeConfig(rank, peer, nettestAddress, secret, profile);
+    }
+
+    /**
+     * Rewrites the configuration with one continuous, recursive mirrored directory: {@code
+     * directory} on this node, whose copy on the peer is {@code peerDirectory}. Both nodes share
+     * the machine, so each names the other's path as {@code target}. Call before {@link #start()}.
+     */
+    public void setContinuousMirror(Path directory, Path peerDirectory) throws IOException {
+        this.mirrored = directory;
+        this.peerMirrored = peerDirectory;
+        writeConfig(rank, peer, nettestAddress, secret, profile);
+    }
+
+    /**
+     * Rewrites the configuration with the admin API on every address of the namespace, so a client
+     * in another namespace (the gateway's) reaches it at {@link #adminUrl()}; {@link #ctl} still
+     * uses the loopback. Call before {@link #start()}.
+     */
+    public void exposeAdminApi() throws IOException {
+        this.adminOnAllAddresses = true;
+        writeConfig(rank, peer, nettestAddress, secret, profile);
+    }
+
+    private String mirrorYaml() {
+        if (mirrored == null) {
+            return "";
+        }
+        return """
+                mirror:
+                  continuous:
+                    - path: +%s
+                      target: %s
+                """
+                .formatted(mirrored, peerMirrored);
     }
 
     public Path dir() {

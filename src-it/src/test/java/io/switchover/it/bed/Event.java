@@ -5,7 +5,9 @@ import java.time.Instant;
 
 /**
  * One line of a daemon's durable event history ({@code <data-dir>/events.jsonl}): a transition
- * (from, to, cause) or a notice (kind, e.g. {@code PROMOTION_BLOCKED}), with its detail.
+ * (from, to, cause), a notice (kind, e.g. {@code PROMOTION_BLOCKED}), with its detail, or a
+ * replication event ({@code registry} or {@code mirror}: what happened, e.g. {@code compared}, the
+ * rest of its fields in {@code json}).
  */
 public record Event(
         Instant time,
@@ -16,7 +18,9 @@ public record Event(
         String cause,
         String kind,
         String detail,
-        long generation) {
+        long generation,
+        String what,
+        JsonNode json) {
 
     static Event of(JsonNode json) {
         return new Event(
@@ -28,11 +32,18 @@ public record Event(
                 json.path("cause").asText(null),
                 json.path("kind").asText(null),
                 json.path("detail").asText(""),
-                json.path("generation").asLong(-1));
+                json.path("generation").asLong(-1),
+                json.path("what").asText(null),
+                json);
     }
 
     public boolean isTransitionTo(String state) {
         return "transition".equals(type) && state.equals(to);
+    }
+
+    /** A {@code registry} or {@code mirror} event saying {@code what}, e.g. {@code compared}. */
+    public boolean isReplication(String replicationType, String what) {
+        return replicationType.equals(type) && what.equals(this.what);
     }
 
     public boolean isNotice(String noticeKind) {
@@ -44,6 +55,8 @@ public record Event(
         return "transition".equals(type)
                 ? "#%d %s %s -> %s %s (gen %d): %s"
                         .formatted(sequence, time, from, to, cause, generation, detail)
-                : "#%d %s notice %s: %s".formatted(sequence, time, kind, detail);
+                : what != null
+                        ? "#%d %s %s %s: %s".formatted(sequence, time, type, what, json)
+                        : "#%d %s notice %s: %s".formatted(sequence, time, kind, detail);
     }
 }
