@@ -555,51 +555,70 @@ final class MirrorReplica {
         thread.execute(() -> events.securityEvent(directory, peer, detail));
     }
 
-    CompletableFuture<byte[]> onList(PeerConnection from, byte[] body) {
-        MirrorCodec.ListRequest req;
+    /** What a request about one directory does there, on the I/O pool. */
+    @FunctionalInterface
+    private interface DirectoryWork<T> {
+        byte[] run(T request, TargetDir dir, TargetRoot root) throws MirrorException;
+    }
+
+    /**
+     * The shape of every request about one directory: decode (an unsafe path is a security event),
+     * check the session, find the directory among this node's own, then do the work on the I/O
+     * pool.
+     */
+    private <T> CompletableFuture<byte[]> directoryRequest(
+            PeerConnection from,
+            String what,
+            Decoder<T> decoder,
+            java.util.function.ToLongFunction<T> sessionOf,
+            java.util.function.Function<T, String> directoryOf,
+            DirectoryWork<T> work) {
+        T req;
         try {
-            req = decode(from, "listing request", () -> MirrorCodec.ListRequest.decode(body));
+            req = decode(from, what, decoder);
         } catch (RejectedException e) {
             return CompletableFuture.failedFuture(e);
         }
         return inSession(
                 from,
-                req.session(),
+                sessionOf.applyAsLong(req),
                 v -> {
                     TargetDir d;
-                    List<Glob> excludes;
                     try {
-                        d = dir(req.directory(), from.peer().nodeId());
-                        excludes = globs(req.excludes());
+                        d = dir(directoryOf.apply(req), from.peer().nodeId());
                     } catch (MirrorException e) {
                         return CompletableFuture.failedFuture(e);
                     }
                     return root(d).thenApplyAsync(
                                     r -> {
                                         try {
-                                            LocalTree.Page page =
-                                                    LocalTree.list(
-                                                            r.root(),
-                                                            req.under(),
-                                                            req.recursive(),
-                                                            excludes,
-                                                            req.after(),
-                                                            Math.min(
-                                                                    req.limit(),
-                                                                    MirrorSource.LIST_PAGE),
-                                                            why ->
-                                                                    log.warn(
-                                                                            "mirror {}: {}",
-                                                                            d.spec.source(),
-                                                                            why));
-                                            return new MirrorCodec.ListReply(
-                                                            page.entries(), page.more())
-                                                    .encode();
+                                            return work.run(req, d, r);
                                         } catch (MirrorException e) {
                                             throw new CompletionException(e);
                                         }
                                     },
                                     io);
+                });
+    }
+
+    CompletableFuture<byte[]> onList(PeerConnection from, byte[] body) {
+        return directoryRequest(
+                from,
+                "listing request",
+                () -> MirrorCodec.ListRequest.decode(body),
+                MirrorCodec.ListRequest::session,
+                MirrorCodec.ListRequest::directory,
+                (req, d, r) -> {
+                    LocalTree.Page page =
+                            LocalTree.list(
+                                    r.root(),
+                                    req.under(),
+                                    req.recursive(),
+                                    globs(req.excludes()),
+                                    req.after(),
+                                    Math.min(req.limit(), MirrorSource.LIST_PAGE),
+                                    why -> log.warn("mirror {}: {}", d.spec.source(), why));
+                    return new MirrorCodec.ListReply(page.entries(), page.more()).encode();
                 });
     }
 
@@ -616,57 +635,33 @@ final class MirrorReplica {
     }
 
     CompletableFuture<byte[]> onHash(PeerConnection from, byte[] body) {
-        MirrorCodec.HashRequest req;
-        try {
-            req = decode(from, "hash request", () -> MirrorCodec.HashRequest.decode(body));
-        } catch (RejectedException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return inSession(
+        return directoryRequest(
                 from,
-                req.session(),
-                v -> {
-                    TargetDir d;
-                    try {
-                        d = dir(req.directory(), from.peer().nodeId());
-                    } catch (MirrorException e) {
-                        return CompletableFuture.failedFuture(e);
+                "hash request",
+                () -> MirrorCodec.HashRequest.decode(body),
+                MirrorCodec.HashRequest::session,
+                MirrorCodec.HashRequest::directory,
+                (req, d, r) -> {
+                    List<byte[]> hashes = new ArrayList<>();
+                    for (MirrorPath p : req.paths()) {
+                        try {
+                            hashes.add(LocalTree.hash(r.root(), p));
+                        } catch (MirrorException e) {
+                            hashes.add(new byte[0]);
+                        }
                     }
-                    return root(d).thenApplyAsync(
-                                    r -> {
-                                        List<byte[]> hashes = new ArrayList<>();
-                                        for (MirrorPath p : req.paths()) {
-                                            try {
-                                                hashes.add(LocalTree.hash(r.root(), p));
-                                            } catch (MirrorException e) {
-                                                hashes.add(new byte[0]);
-                                            }
-                                        }
-                                        return new MirrorCodec.HashReply(hashes).encode();
-                                    },
-                                    io);
+                    return new MirrorCodec.HashReply(hashes).encode();
                 });
     }
 
     CompletableFuture<byte[]> onApply(PeerConnection from, byte[] body) {
-        MirrorCodec.ApplyRequest req;
-        try {
-            req = decode(from, "apply request", () -> MirrorCodec.ApplyRequest.decode(body));
-        } catch (RejectedException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return inSession(
+        return directoryRequest(
                 from,
-                req.session(),
-                v -> {
-                    TargetDir d;
-                    try {
-                        d = dir(req.directory(), from.peer().nodeId());
-                    } catch (MirrorException e) {
-                        return CompletableFuture.failedFuture(e);
-                    }
-                    return root(d).thenApplyAsync(r -> applyAll(from, d, r, req.ops()), io);
-                });
+                "apply request",
+                () -> MirrorCodec.ApplyRequest.decode(body),
+                MirrorCodec.ApplyRequest::session,
+                MirrorCodec.ApplyRequest::directory,
+                (req, d, r) -> applyAll(from, d, r, req.ops()));
     }
 
     /** Applies steps in order; each failure is reported, the others still applied. */
