@@ -174,6 +174,7 @@ final class MirrorSource {
         final Deque<Work> queue = new ArrayDeque<>();
         final List<Work> running = new ArrayList<>();
         final Set<String> comparing = new HashSet<>();
+        final Set<String> mirrored = new HashSet<>();
         final List<Consumer<Boolean>> drains = new ArrayList<>();
         final long started = System.nanoTime();
         final Tally initial = new Tally();
@@ -231,6 +232,7 @@ final class MirrorSource {
                 continue;
             }
             s.comparing.add(d.spec.id());
+            s.mirrored.add(d.spec.id());
             s.queue.add(new Compare(d, MirrorPath.ROOT, true, System.nanoTime()));
         }
         thread.execute(() -> pump(s));
@@ -462,8 +464,9 @@ final class MirrorSource {
     // ------------------------------------------------------------------ drain
 
     /**
-     * Handing over: ships everything pending now and reports {@code true} once nothing is left to
-     * ship, {@code false} if the session ends first or there is none.
+     * Handing over: ships everything pending now, compares every mirrored directory once more, and
+     * reports {@code true} once nothing is left to ship, {@code false} if the session ends first or
+     * there is none.
      */
     Runnable drain(Coalescer coalescer, Consumer<Boolean> drained) {
         Session s = session;
@@ -472,6 +475,13 @@ final class MirrorSource {
             return () -> {};
         }
         coalescer.flush();
+        // A change may be written but its event not yet delivered by the watch: compare every
+        // directory once more, so everything written before the drain began is on the backup.
+        for (SourceDir d : dirs.values()) {
+            if (s.mirrored.contains(d.spec.id())) {
+                enqueue(s, new Compare(d, MirrorPath.ROOT, false, System.nanoTime()));
+            }
+        }
         s.drains.add(drained);
         pump(s);
         return () -> s.drains.remove(drained);
