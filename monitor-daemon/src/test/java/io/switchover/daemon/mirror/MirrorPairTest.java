@@ -247,7 +247,10 @@ class MirrorPairTest {
             pair.b().start();
             pair.b().awaitState(State.BACKUP);
             awaitInSync(pair.b());
-            awaitSame(aCont, bCont, true);
+            // Directory times are not compared here: the primary's watch saw these changes too,
+            // and shipping them after the comparison changes the backup's directory times again
+            // (brought in line at the next comparison, as documented).
+            awaitSame(aCont, bCont, false);
         }
     }
 
