@@ -865,7 +865,8 @@ public final class StateMachine {
     /**
      * A primary announces itself every {@code pingDelay}. Connection events are not enough: after a
      * silent partition (no reset, connections never reported down) a backup that took over and the
-     * old primary would otherwise never learn of each other, and the split brain would last.
+     * old primary would otherwise never learn of each other, and the split brain would last. A
+     * primary that handed over and waits for the backup's {@code TookOver} stays silent.
      */
     private void announceWhilePrimary() {
         announceTimer =
@@ -873,7 +874,9 @@ public final class StateMachine {
                         config.pingDelay(),
                         () -> {
                             if (state == State.PRIMARY) {
-                                sendHello();
+                                if (handover == null || !handover.awaitingTakeOver()) {
+                                    sendHello();
+                                }
                                 announceWhilePrimary();
                             }
                         });
