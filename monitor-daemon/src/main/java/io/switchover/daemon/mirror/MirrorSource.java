@@ -59,6 +59,9 @@ import org.slf4j.LoggerFactory;
 final class MirrorSource {
     private static final Logger log = LoggerFactory.getLogger(MirrorSource.class);
 
+    /** Failures of a directory in a row from which a retry is logged as a warning. */
+    private static final int WARN_AFTER_FAILURES = 3;
+
     /** Entries per listing page the backup sends. */
     static final int LIST_PAGE = 10_000;
 
@@ -393,7 +396,18 @@ final class MirrorSource {
                             : first + " (and " + (tally.failures.size() - 1) + " more)";
             d.stats.failed(why);
             events.failed(d.spec.id(), w.path.toString(), why);
-            log.warn("mirroring {}/{}: {}; retried", d.spec.source(), w.path, why);
+            // A file that changes while it is sent fails once and goes on the next try: normal
+            // under churn. Only failures that repeat are worth an operator's attention.
+            if (d.failures + 1 >= WARN_AFTER_FAILURES) {
+                log.warn(
+                        "mirroring {}/{}: {}; failed {} times in a row, retried",
+                        d.spec.source(),
+                        w.path,
+                        why,
+                        d.failures + 1);
+            } else {
+                log.info("mirroring {}/{}: {}; retried", d.spec.source(), w.path, why);
+            }
             retryLater(s, w, d);
         }
         if (w instanceof Compare c && c.initial) {
