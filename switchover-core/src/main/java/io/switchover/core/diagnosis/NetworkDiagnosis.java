@@ -91,6 +91,72 @@ public final class NetworkDiagnosis {
         return probe.ping(config.peerHost(), config.peerHostPingTimeout(), result);
     }
 
+    /**
+     * Checks only this node's own side of the network: the first of the gateway and NetTest rules
+     * that applies pings its addresses in turn until one answers, and {@code done} receives the
+     * status it sets (e.g. {@link NetworkStatus#NETTEST_UNREACHABLE}). With neither configured
+     * there is nothing to check and {@code done} receives empty at once. The primary's host is not
+     * pinged and {@link #last()} is left alone: this is the {@link OwnNetworkWatch}'s sample, not a
+     * diagnosis.
+     */
+    public Cancellable checkOwnSide(Consumer<Optional<NetworkStatus>> done) {
+        for (NetworkStatusRule rule : CHAIN) {
+            if (rule != NetworkStatusRule.PRIMARY_HOST
+                    && rule.notApplicable(config, gateways).isEmpty()) {
+                OwnSideSweep sweep = new OwnSideSweep(rule, done);
+                sweep.next();
+                return sweep;
+            }
+        }
+        done.accept(Optional.empty());
+        return Cancellable.DONE;
+    }
+
+    /** One own-side check: the rule's addresses one after the other, until one answers. */
+    private final class OwnSideSweep implements Cancellable {
+        private final NetworkStatusRule rule;
+        private final List<String> addresses;
+        private final Consumer<Optional<NetworkStatus>> done;
+        private int index;
+        private Cancellable ping = Cancellable.DONE;
+        private boolean over;
+
+        OwnSideSweep(NetworkStatusRule rule, Consumer<Optional<NetworkStatus>> done) {
+            this.rule = rule;
+            this.addresses = rule.addresses(config, gateways);
+            this.done = done;
+        }
+
+        void next() {
+            if (index == addresses.size()) {
+                over = true;
+                done.accept(Optional.of(rule.status(false)));
+                return;
+            }
+            ping =
+                    probe.ping(
+                            addresses.get(index++),
+                            rule.timeout(config),
+                            result -> {
+                                if (over) {
+                                    return;
+                                }
+                                if (result.reachable()) {
+                                    over = true;
+                                    done.accept(Optional.of(rule.status(true)));
+                                } else {
+                                    next();
+                                }
+                            });
+        }
+
+        @Override
+        public void cancel() {
+            over = true;
+            ping.cancel();
+        }
+    }
+
     private static String describe(
             String label, String address, Reachability result, Duration timeout) {
         return label

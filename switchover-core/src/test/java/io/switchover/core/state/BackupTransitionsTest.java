@@ -59,8 +59,12 @@ class BackupTransitionsTest {
         assertThat(h.transitions().get(1).reason().detail())
                 .startsWith("notifier ping over MAIN timed out after 5s after 3 retries")
                 .contains("REMOTE_NOTIFIER_DOWN (notifier silent, primary host reachable");
+        // The reason says what the fresh diagnosis behind the promotion found.
         assertThat(h.lastReason().detail())
-                .isEqualTo("5 reconnect attempts failed, every 2s; last timed out after 5s");
+                .isEqualTo(
+                        "5 reconnect attempts failed, every 2s; last timed out after 5s; then"
+                                + " connections BOTH_UP, network PRIMARY_REACHED (rule"
+                                + " PRIMARY_HOST), primary host REACHABLE");
         assertThat(h.last().isAutomaticSwitchover()).isTrue();
         // Rank 1 takes odd generations: the next one above the primary's 3 is 5.
         assertThat(h.machine.generation()).isEqualTo(5);
@@ -158,7 +162,10 @@ class BackupTransitionsTest {
         assertThat(took).isEqualTo(s(22));
         assertThat(h.listener.notices(Notice.Kind.WAITING_FOR_PRIMARY)).hasSize(1);
         assertThat(h.lastReason().detail())
-                .isEqualTo("the primary's host did not answer 3 pings, every 5s");
+                .isEqualTo(
+                        "the primary's host did not answer 3 pings, every 5s; then connections"
+                                + " BOTH_DOWN, network PRIMARY_UNREACHABLE (rule PRIMARY_HOST),"
+                                + " primary host UNREACHABLE");
     }
 
     @Test
