@@ -40,16 +40,18 @@ record BenchProfile(String name, Map<String, String> keys) {
         k.put("ping.delay", "50ms");
         k.put("ping.timeout", "250ms");
         k.put("ping.retry-max", "3");
-        // Transport: a frozen or cut peer is noticed after 300 ms without a frame; keepalives every
-        // 60 ms leave room for four late ones. 200 ms dropped healthy connections on this loaded
-        // 2-core machine (a JVM warming up, other builds), see docs/benchmarks.md.
-        k.put("notifier.keepalive-interval", "60ms");
-        k.put("notifier.idle-timeout", "300ms");
+        // Transport: a frozen or cut peer is noticed after 400 ms without a frame; keepalives every
+        // 100 ms leave room for three late ones. 200 and 300 ms dropped healthy connections on the
+        // loaded 2-core machine (a JVM warming up next to other builds), see docs/benchmarks.md.
+        k.put("notifier.keepalive-interval", "100ms");
+        k.put("notifier.idle-timeout", "400ms");
         k.put("notifier.reconnect-initial", "20ms");
         k.put("notifier.reconnect-max", "200ms");
-        // Reconnecting: three attempts 50 ms apart ride out a blip the transport repairs at once.
-        k.put("reconnect.attempts", "3");
-        k.put("reconnect.attempt-delay", "50ms");
+        // Reconnecting: four attempts 100 ms apart give the transport 400 ms to repair a dropped
+        // connection before the backup concludes the notifier is gone; 3 x 50 ms was shorter than
+        // a reconnect under load and promoted a backup next to a healthy primary.
+        k.put("reconnect.attempts", "4");
+        k.put("reconnect.attempt-delay", "100ms");
         k.put("reconnect.interval", "3s");
         // Diagnosis: ICMP between two hosts on one LAN answers in well under a millisecond.
         k.put("peer.host-ping-timeout", "50ms");
