@@ -10,8 +10,10 @@ import io.switchover.core.time.Clock;
 import io.switchover.core.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -172,6 +174,7 @@ public final class NetworkDiagnosis {
         private final Consumer<Diagnosis> done;
         private final List<String> checks = new ArrayList<>();
         private final List<Cancellable> outstanding = new ArrayList<>();
+        private final Set<String> unknown = new HashSet<>();
         private final long startedNanos = clock.nanos();
         private Reachability primaryHost;
         private NetworkStatusRule decidedBy;
@@ -183,10 +186,23 @@ public final class NetworkDiagnosis {
         }
 
         void start() {
+            askPrimaryHost();
+            evaluate(0);
+        }
+
+        private void askPrimaryHost() {
             outstanding.add(
                     pingPrimaryHost(
                             result -> {
                                 if (over) {
+                                    return;
+                                }
+                                if (!result.known()) {
+                                    couldNotRun(
+                                            NetworkStatusRule.PRIMARY_HOST.label(),
+                                            config.peerHost(),
+                                            config.peerHostPingTimeout());
+                                    askPrimaryHost();
                                     return;
                                 }
                                 primaryHost = result;
@@ -198,7 +214,23 @@ public final class NetworkDiagnosis {
                                                 config.peerHostPingTimeout()));
                                 finishIfComplete();
                             }));
-            evaluate(0);
+        }
+
+        /**
+         * A probe that never ran is no evidence about its address: it is asked again, and the
+         * diagnosis waits for an answer that is. Said once per address, so that a prober stuck for
+         * long does not grow the list of checks.
+         */
+        private void couldNotRun(String label, String address, Duration timeout) {
+            if (unknown.add(address)) {
+                checks.add(
+                        label
+                                + " "
+                                + address
+                                + ": the probe could not run within "
+                                + Durations.format(timeout)
+                                + " (no probe thread: this process is starved); asked again");
+            }
         }
 
         private void evaluate(int index) {
@@ -228,6 +260,11 @@ public final class NetworkDiagnosis {
                             rule.timeout(config),
                             result -> {
                                 if (over) {
+                                    return;
+                                }
+                                if (!result.known()) {
+                                    couldNotRun(rule.label(), address, rule.timeout(config));
+                                    sweep(rule, addresses, index);
                                     return;
                                 }
                                 checks.add(

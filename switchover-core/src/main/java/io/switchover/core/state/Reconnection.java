@@ -267,8 +267,10 @@ final class Reconnection {
                             if (closed) {
                                 return;
                             }
-                            if (timing.overran() && !reachability.reachable()) {
-                                // Unanswered while this process stalled: not counted.
+                            if (!reachability.known()
+                                    || (timing.overran() && !reachability.reachable())) {
+                                // The probe never ran, or went unanswered while this process
+                                // stalled: no evidence about the host, not counted.
                                 pingPrimary();
                                 return;
                             }
