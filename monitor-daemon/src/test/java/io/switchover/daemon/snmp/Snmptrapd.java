@@ -117,6 +117,21 @@ final class Snmptrapd implements AutoCloseable {
         return log();
     }
 
+    /**
+     * The traps logged so far, one string each: the variable bindings of the line after each "UDP:
+     * [...]" header, separated by tabs as snmptrapd writes them.
+     */
+    List<String> traps() {
+        List<String> traps = new ArrayList<>();
+        String[] lines = log().split("\n");
+        for (int i = 0; i + 1 < lines.length; i++) {
+            if (lines[i].contains(" UDP: [") && lines[i].endsWith("]:")) {
+                traps.add(lines[i + 1]);
+            }
+        }
+        return traps;
+    }
+
     @Override
     public void close() {
         process.destroy();
