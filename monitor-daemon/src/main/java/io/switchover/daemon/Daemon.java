@@ -792,6 +792,11 @@ public final class Daemon implements AdminOperations, AutoCloseable {
     }
 
     @Override
+    public long lastEventSequence() {
+        return history.lastSequence();
+    }
+
+    @Override
     public CommandAnswer switchover(boolean force) {
         return answer(core.call(() -> machine.manualSwitchover(force), CORE_CALL_TIMEOUT));
     }
