@@ -1,6 +1,7 @@
 package io.switchover.daemon.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchover.core.state.State;
@@ -43,6 +44,10 @@ class ConsolePairTest {
                 assertThat(status.path("peer").path("state").asText()).isEqualTo("PRIMARY");
                 assertThat(status.path("peer").path("release").asText())
                         .isEqualTo(TestPair.RELEASE);
+                // node-a, the primary, knows its backup's own account with its reason.
+                JsonNode ofB = pair.a().status().path("peer").path("reported");
+                assertThat(ofB.path("state").asText()).as("%s", ofB).isEqualTo("BACKUP");
+                assertThat(ofB.path("explanation").asText()).isNotBlank();
                 JsonNode history = feed.next("history", WAIT).json().path("events");
                 assertThat(history.toString()).contains("\"to\":\"BACKUP\"");
 
@@ -55,6 +60,24 @@ class ConsolePairTest {
                 assertThat(promoted.json().path("detail").asText()).isNotBlank();
                 b.awaitState(State.PRIMARY);
                 pair.a().awaitState(State.BACKUP);
+                // The page shows the peer as it reports itself, reason included; the new primary
+                // knows its new backup that way, not from pings (a backup is never pinged).
+                await("node-b's account of node-a as BACKUP")
+                        .atMost(WAIT)
+                        .until(
+                                () ->
+                                        feed.next("status", WAIT)
+                                                .json()
+                                                .path("peer")
+                                                .path("reported")
+                                                .path("state")
+                                                .asText(),
+                                "BACKUP"::equals);
+                JsonNode reported = b.status().path("peer").path("reported");
+                assertThat(reported.path("id").asText()).isEqualTo("node-a");
+                assertThat(reported.path("explanation").asText()).isNotBlank();
+                assertThat(reported.path("generation").asLong())
+                        .isEqualTo(b.status().path("node").path("generation").asLong());
             }
         }
     }

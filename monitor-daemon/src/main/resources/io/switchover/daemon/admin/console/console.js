@@ -168,6 +168,22 @@
     text(card.querySelector(".node-reason"), n.reason || "");
   }
 
+  // The peer's own account (asked over the notifier, with its reason) when it is fresh; otherwise
+  // what this node last learned from pings and the handshake, said as such.
+  function peerView(node, peer) {
+    const r = peer.reported || {};
+    if (r.state && r.ageMillis !== undefined && r.ageMillis < 5000) {
+      return { id: r.id || peer.id, state: r.state, generation: r.generation, release: r.release,
+        reason: r.explanation || r.lastTransition };
+    }
+    const why = r.unavailable || r.lastProblem || ("its last account is " + r.ageMillis + " ms old");
+    return {
+      id: peer.id, state: peer.state, generation: peer.generation, release: peer.release,
+      reason: (peer.stateSeenAt ? "as " + node.id + " last heard from it at " + peer.stateSeenAt
+        : "not heard from yet (notifier " + (peer.notifier || "?") + ")") + "; its own account: " + why,
+    };
+  }
+
   function renderStatus(s) {
     status = s;
     const node = s.node || {};
@@ -176,12 +192,7 @@
       id: node.id, state: node.state, generation: node.generation, release: node.release,
       reason: node.explanation || node.lastTransition,
     });
-    renderNode($("node-peer"), {
-      id: peer.id, state: peer.state, generation: peer.generation, release: peer.release,
-      reason: peer.stateSeenAt
-        ? "as " + node.id + " last heard from it (" + peer.stateSeenAt + ") at " + (peer.address || peer.notifier)
-        : "not heard from yet (notifier " + (peer.notifier || "?") + ")",
-    });
+    renderNode($("node-peer"), peerView(node, peer));
     show($("rejoin"), node.state === "FAILED");
     renderConnections(s);
     renderModule(s.module || {});
