@@ -42,6 +42,7 @@ import io.switchover.daemon.snmp.SnmpNotifier;
 import io.switchover.daemon.snmp.SnmpSettings;
 import io.switchover.daemon.snmp.Traps;
 import io.switchover.daemon.status.Observations;
+import io.switchover.daemon.status.PeerView;
 import io.switchover.daemon.store.AdminToken;
 import io.switchover.daemon.store.DataDirectory;
 import io.switchover.daemon.store.EventHistory;
@@ -113,6 +114,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
     private final ModuleCheck moduleCheck;
     private final NotifierServer server;
     private final PeerClient client;
+    private final PeerView peerView;
     private final StateMachine machine;
     private final RegistryService registry;
     private final MirrorService mirror;
@@ -188,6 +190,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                         return moduleCheck.check(checkTimeout);
                     });
             handlers.request(PeerMessageCodec.OPERATION, this::onPeerMessage);
+            handlers.request(PeerView.OPERATION, (from, body) -> ownAccount());
             registry.register(handlers);
             mirror.register(handlers);
 
@@ -220,6 +223,11 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                             new InetSocketAddress(
                                     config.peerNotifier().host(), config.peerNotifier().port()));
             own(client);
+            peerView =
+                    new PeerView(
+                            () ->
+                                    client.connection(ConnectionKind.AUX)
+                                            .or(() -> client.connection(ConnectionKind.MAIN)));
             PingObserver observers = both(metrics, observations);
             NotifierPeerLink link =
                     new NotifierPeerLink(
@@ -757,28 +765,15 @@ public final class Daemon implements AdminOperations, AutoCloseable {
 
     @Override
     public Map<String, Object> status() {
-        Map<String, Object> node =
-                core.call(
-                        () -> {
-                            Map<String, Object> n = new LinkedHashMap<>();
-                            n.put("id", config.nodeId());
-                            n.put("cluster", config.cluster());
-                            n.put("release", release);
-                            n.put("state", machine.state().name());
-                            n.put("generation", machine.generation());
-                            n.put("explanation", machine.explanation());
-                            machine.lastTransition()
-                                    .ifPresent(t -> n.put("lastTransition", t.toString()));
-                            return n;
-                        },
-                        CORE_CALL_TIMEOUT);
-        node.put("startedAt", startedAt.toString());
+        Map<String, Object> node = core.call(this::nodeSummary, CORE_CALL_TIMEOUT);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("node", node);
         Map<String, Object> peer = new LinkedHashMap<>();
         peer.put("id", config.peer().id());
         peer.put("notifier", config.peerNotifier().toString());
         observations.peer().forEach(peer::putIfAbsent);
+        // The peer's own account (with its reason): a primary learns nothing from pings.
+        peer.put("reported", peerView.reported(Duration.ofSeconds(1), Duration.ofMillis(300)));
         out.put("peer", peer);
         Map<String, Object> connections = new LinkedHashMap<>();
         connections.put("main", client.isConnected(ConnectionKind.MAIN) ? "up" : "down");
@@ -819,6 +814,36 @@ public final class Daemon implements AdminOperations, AutoCloseable {
         return out;
     }
 
+    /** This node's state with its reason; on the core's thread. */
+    private Map<String, Object> nodeSummary() {
+        Map<String, Object> n = new LinkedHashMap<>();
+        n.put("id", config.nodeId());
+        n.put("cluster", config.cluster());
+        n.put("release", release);
+        n.put("state", machine.state().name());
+        n.put("generation", machine.generation());
+        n.put("explanation", machine.explanation());
+        machine.lastTransition().ifPresent(t -> n.put("lastTransition", t.toString()));
+        n.put("startedAt", startedAt.toString());
+        return n;
+    }
+
+    /** Answers the peer's {@link PeerView} request: this node's summary, from the core's thread. */
+    private CompletableFuture<byte[]> ownAccount() {
+        if (closed) {
+            return CompletableFuture.failedFuture(
+                    new RejectedException(config.nodeId() + " is shutting down"));
+        }
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    if (machine == null) {
+                        throw new RejectedException(config.nodeId() + " is starting");
+                    }
+                    return PeerView.encode(nodeSummary());
+                },
+                core);
+    }
+
     @Override
     public List<Map<String, Object>> events(int limit) {
         List<Map<String, Object>> out = new ArrayList<>();
@@ -831,6 +856,11 @@ public final class Daemon implements AdminOperations, AutoCloseable {
             out.add(m);
         }
         return out;
+    }
+
+    @Override
+    public long lastEventSequence() {
+        return history.lastSequence();
     }
 
     @Override

@@ -11,6 +11,14 @@ public interface AdminOperations {
     /** The latest {@code limit} recorded events, oldest first, JSON-ready. */
     List<Map<String, Object>> events(int limit);
 
+    /**
+     * The sequence number of the newest recorded event (0 before the first): cheap, so the web
+     * console's feed can poll it and read {@link #events} only when something new was recorded.
+     */
+    default long lastEventSequence() {
+        return 0;
+    }
+
     /** A controlled switchover; {@code force} skips the safety refusals the spec allows. */
     CommandAnswer switchover(boolean force);
 

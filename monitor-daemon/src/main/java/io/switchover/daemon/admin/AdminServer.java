@@ -47,11 +47,13 @@ import org.slf4j.LoggerFactory;
  *   GET    /registry/export[?key=K] JSON Lines, streamed: a header, one line per key, an end line
  *   POST   /registry/import         the same JSON Lines, streamed; the number of keys written
  *   GET    /registry/watch?key=K    JSON Lines, streamed while open: changes, heartbeats, the end
+ *   GET    /console/...             the web console: its page, login, live feed and buttons
  * </pre>
  *
- * Every call but /health needs {@code Authorization: Bearer <token>}: 401 without one, 403 with a
- * wrong one, each with a JSON body that says what to do. The registry endpoints are {@link
- * RegistryEndpoints}; without a registry they answer 503.
+ * Every call but /health and the console's needs {@code Authorization: Bearer <token>}: 401 without
+ * one, 403 with a wrong one, each with a JSON body that says what to do. The registry endpoints are
+ * {@link RegistryEndpoints}; without a registry they answer 503. The console ({@link
+ * ConsoleEndpoints}) logs in with the same token and then holds a session cookie.
  *
  * <p>Plain calls run on two threads of the server's own; watches, exports and imports run on
  * threads of their own with a bounded capacity each, so that long streams never hold up {@code
@@ -78,6 +80,7 @@ public final class AdminServer implements AutoCloseable {
     private final Optional<RegistryEndpoints> registry;
     private final Predicate<String> tokenCheck;
     private final String tokenHint;
+    private final ConsoleEndpoints console;
 
     /** An admin API without the registry. */
     public AdminServer(
@@ -116,6 +119,14 @@ public final class AdminServer implements AutoCloseable {
                             return t;
                         });
         server.setExecutor(executor);
+        this.console =
+                new ConsoleEndpoints(
+                        ops,
+                        tokenCheck,
+                        tokenHint,
+                        server.getAddress().getPort(),
+                        ConsoleSessions.Settings.DEFAULT,
+                        ConsoleFeed.Settings.DEFAULT);
         server.createContext("/", this::handle);
     }
 
@@ -163,6 +174,7 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         registry.ifPresent(RegistryEndpoints::close);
+        console.close();
         server.stop(0);
         executor.shutdownNow();
     }
@@ -191,6 +203,10 @@ public final class AdminServer implements AutoCloseable {
                 requireMethod(ex, "GET");
                 json(ex, 200, Map.of("status", "ok", "state", ops.state()));
                 return false;
+            }
+            if (ConsoleEndpoints.handles(path)) {
+                // The web console logs in with the token once and then uses a session cookie.
+                return console.handle(ex);
             }
             if (!authorized(ex)) {
                 return false;
@@ -273,7 +289,7 @@ public final class AdminServer implements AutoCloseable {
         return true;
     }
 
-    private void answer(HttpExchange ex, AdminOperations.CommandAnswer a) throws IOException {
+    static void answer(HttpExchange ex, AdminOperations.CommandAnswer a) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("accepted", a.accepted());
         body.put("detail", a.detail());

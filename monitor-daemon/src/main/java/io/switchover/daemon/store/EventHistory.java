@@ -76,7 +76,7 @@ public final class EventHistory implements AutoCloseable {
     private final Set<String> warned = new HashSet<>();
 
     private FileChannel channel;
-    private long nextSequence;
+    private volatile long nextSequence;
 
     private EventHistory(Path directory, long maxBytes, Clock clock) {
         this.current = directory.resolve(FILE);
@@ -169,6 +169,11 @@ public final class EventHistory implements AutoCloseable {
             events = older;
         }
         return List.copyOf(events.subList(Math.max(0, events.size() - count), events.size()));
+    }
+
+    /** The sequence number of the newest event recorded (0 before the first). */
+    public long lastSequence() {
+        return nextSequence - 1;
     }
 
     /** The current file. */
