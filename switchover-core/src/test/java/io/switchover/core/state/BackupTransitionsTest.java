@@ -233,7 +233,10 @@ class BackupTransitionsTest {
         // that could not run, asked again at once after their 1 s timeout.
         assertThat(took).isEqualTo(s(22 - 3 + 2));
         assertThat(h.lastReason().detail())
-                .isEqualTo("the primary's host did not answer 3 pings, every 5s");
+                .isEqualTo(
+                        "the primary's host did not answer 3 pings, every 5s; then connections"
+                                + " BOTH_DOWN, network PRIMARY_UNREACHABLE (rule PRIMARY_HOST),"
+                                + " primary host UNREACHABLE");
     }
 
     // ---- RECONNECTING -> BACKUP ----
