@@ -90,6 +90,15 @@ public final class StateMachine {
     private State peerRole;
 
     /**
+     * Set when this node promoted from a backup role and told its peer so: the announcement it sent
+     * and when, so that the old primary's own announcement crossing it is not taken for a second
+     * primary.
+     */
+    private TookOver announcedTakeover;
+
+    private long announcedTakeoverAt;
+
+    /**
      * @throws IllegalArgumentException if {@code config} is invalid (listing every problem)
      */
     public StateMachine(
@@ -493,9 +502,28 @@ public final class StateMachine {
                 }
                 sendHello();
             }
-            case PRIMARY -> contest(hello, Cause.SPLIT_BRAIN_LOST, "two primaries met");
+            case PRIMARY -> {
+                if (crossedOurTakeover(hello)) {
+                    // The old primary announced itself before our TookOver reached it: tell it
+                    // again rather than record a split brain; it steps down on receipt.
+                    link.send(announcedTakeover);
+                } else {
+                    contest(hello, Cause.SPLIT_BRAIN_LOST, "two primaries met");
+                }
+            }
             default -> {}
         }
+    }
+
+    /**
+     * Whether {@code hello} is the replaced primary's announcement sent before our {@code TookOver}
+     * reached it: an older generation, within one ping delay of our promotion (a round trip on a
+     * working link). Later, two primaries meeting is a split brain as any other.
+     */
+    private boolean crossedOurTakeover(Hello hello) {
+        return announcedTakeover != null
+                && hello.generation() < generation
+                && clock.nanos() - announcedTakeoverAt <= config.pingDelay().toNanos();
     }
 
     /**
@@ -774,8 +802,12 @@ public final class StateMachine {
         State from = state;
         generation = next;
         moveTo(State.PRIMARY, reason);
+        announcedTakeover = null;
         if (from.isBackup()) {
-            link.send(new TookOver(config.nodeId(), config.tieBreakRank(), generation, reason));
+            announcedTakeover =
+                    new TookOver(config.nodeId(), config.tieBreakRank(), generation, reason);
+            announcedTakeoverAt = clock.nanos();
+            link.send(announcedTakeover);
         }
         sendHello();
         return true;

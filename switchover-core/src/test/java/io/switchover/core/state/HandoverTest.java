@@ -31,13 +31,22 @@ class HandoverTest {
     }
 
     private void pair(CoreConfig primaryConfig, CoreConfig backupConfig, Release backupRelease) {
+        pair(primaryConfig, backupConfig, backupRelease, Duration.ZERO);
+    }
+
+    /** The backup starts {@code stagger} later than usual: its timers run at another phase. */
+    private void pair(
+            CoreConfig primaryConfig,
+            CoreConfig backupConfig,
+            Release backupRelease,
+            Duration stagger) {
         a = new CoreHarness(time, primaryConfig, CoreHarness.RELEASE, 0, List.of());
         b = new CoreHarness(time, backupConfig, backupRelease, 0, List.of());
         a.link.deliverTo(b.machine::onPeerMessage);
         b.link.deliverTo(a.machine::onPeerMessage);
         a.link.bothConnected(false);
         a.machine.start();
-        time.advance(Duration.ofSeconds(30));
+        time.advance(Duration.ofSeconds(30).plus(stagger));
         a.link.bothConnected(true);
         b.machine.start();
         time.advance(Duration.ofMillis(10));
@@ -351,5 +360,34 @@ class HandoverTest {
         assertThat(a.path()).endsWith("PRIMARY->BACKUP:MANUAL_SWITCHOVER");
         assertThat(b.listener.notices(Notice.Kind.SPLIT_BRAIN_WON)).isEmpty();
         assertThat(a.replication.keptAside).isEmpty();
+    }
+
+    /**
+     * The same crossing on an automatic takeover: the backup promotes for "module down" while the
+     * old primary still runs and announces itself every ping delay (2 s). Its announcement reaching
+     * the new primary before the TookOver reached it is not a split brain; the new primary tells it
+     * again and it steps down on the TookOver alone. The backup starts at every phase of the
+     * primary's announcements, over a slow link (400 ms), so some announcements cross.
+     */
+    @ParameterizedTest(name = "backup started {0} ms into the announcement period")
+    @ValueSource(ints = {0, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800})
+    void automaticTakeover_oldPrimaryAnnouncesWhileTookOverInFlight_noSplitBrainSeen(
+            int phaseMillis) {
+        pair(
+                CoreHarness.peerConfig().build(),
+                CoreHarness.config().build(),
+                CoreHarness.RELEASE,
+                Duration.ofMillis(phaseMillis));
+        Duration latency = Duration.ofMillis(400);
+        a.link.messageLatency = latency;
+        b.link.messageLatency = latency;
+
+        b.link.module(Behaviour.HANG);
+        b.runUntil(State.PRIMARY, Duration.ofMinutes(2));
+        time.advance(Duration.ofSeconds(10));
+
+        assertThat(b.path()).endsWith("RECONNECTING->PRIMARY:MODULE_DOWN");
+        assertThat(a.path()).endsWith("PRIMARY->FAILED:PEER_TOOK_OVER");
+        assertThat(b.listener.notices(Notice.Kind.SPLIT_BRAIN_WON)).isEmpty();
     }
 }
