@@ -143,19 +143,24 @@ class DaemonSnmpTest {
                         .isEqualTo("1\n");
                 assertThat(a.status().has("snmp")).isTrue();
 
-                // A clean stop sends the last transition before the daemon exits.
+                // A clean stop sends the last transition before the daemon exits; the next start
+                // counts one more engine boot, and its traps are accepted too.
                 b.stop();
-                trapd.awaitLogged("switchoverNodeName.0 = STRING: node-b");
                 await().atMost(Snmptrapd.WAIT)
                         .until(
                                 () ->
                                         trapd.traps().stream()
                                                 .anyMatch(
                                                         t ->
-                                                                t.contains("STRING: node-b")
+                                                                t.contains(
+                                                                                "switchoverNodeName.0 = STRING: node-b\t")
                                                                         && t.contains(
                                                                                 "INTEGER:"
                                                                                         + " stopped(8)")));
+                long before = trapsFrom(trapd, "node-b");
+                b.start();
+                await().atMost(Snmptrapd.WAIT).until(() -> trapsFrom(trapd, "node-b") > before);
+                assertThat(b.status().path("snmp").path("engineBoots").asInt()).isEqualTo(2);
             }
         }
     }
