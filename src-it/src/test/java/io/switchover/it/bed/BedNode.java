@@ -37,6 +37,7 @@ public final class BedNode {
     private Path mirrored;
     private Path peerMirrored;
     private boolean adminOnAllAddresses;
+    private String mirrorTiming = "";
 
     BedNode(String id, String namespace, String address, Path dir, Distribution dist) {
         this.id = id;
@@ -202,6 +203,17 @@ public final class BedNode {
         writeConfig(rank, peer, nettestAddress, secret, profile);
     }
 
+    /**
+     * Rewrites the configuration with {@code mirror.quiet-period} and {@code mirror.max-delay}
+     * (with {@link #setContinuousMirror}). Call before {@link #start()}.
+     */
+    public void setMirrorTiming(Duration quietPeriod, Duration maxDelay) throws IOException {
+        this.mirrorTiming =
+                "  quiet-period: %s\n  max-delay: %s\n"
+                        .formatted(FastProfile.ms(quietPeriod), FastProfile.ms(maxDelay));
+        writeConfig(rank, peer, nettestAddress, secret, profile);
+    }
+
     private String mirrorYaml() {
         if (mirrored == null) {
             return "";
@@ -212,7 +224,8 @@ public final class BedNode {
                     - path: +%s
                       target: %s
                 """
-                .formatted(mirrored, peerMirrored);
+                        .formatted(mirrored, peerMirrored)
+                + mirrorTiming;
     }
 
     public Path dir() {

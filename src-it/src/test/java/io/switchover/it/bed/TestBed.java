@@ -261,6 +261,41 @@ public final class TestBed implements AutoCloseable {
         }
     }
 
+    /**
+     * A full partition between the two nodes: inside {@code node}'s namespace, every packet to or
+     * from the other node is dropped (TCP and ICMP alike); both still reach the gateway (NetTest).
+     * {@link #heal} removes exactly these rules.
+     */
+    public void partition(BedNode node) {
+        partitionRules(node, "-A");
+    }
+
+    /** Ends the partition made by {@link #partition}. */
+    public void heal(BedNode node) {
+        partitionRules(node, "-D");
+    }
+
+    private void partitionRules(BedNode node, String op) {
+        String other = peerOf(node).address();
+        for (List<String> rule :
+                List.of(List.of("INPUT", "-s", other), List.of("OUTPUT", "-d", other))) {
+            List<String> argv =
+                    new ArrayList<>(
+                            List.of(
+                                    "ip",
+                                    "netns",
+                                    "exec",
+                                    node.namespace(),
+                                    "iptables",
+                                    "-w",
+                                    "5"));
+            argv.add(op);
+            argv.addAll(rule);
+            argv.addAll(List.of("-j", "DROP"));
+            Sh.run(argv.toArray(String[]::new));
+        }
+    }
+
     // ---- cleanup ------------------------------------------------------------------------------
 
     /**
