@@ -37,6 +37,10 @@ import io.switchover.daemon.registry.RegistryEvents;
 import io.switchover.daemon.registry.RegistryService;
 import io.switchover.daemon.runtime.CoreExecutor;
 import io.switchover.daemon.runtime.DaemonReplication;
+import io.switchover.daemon.snmp.EngineIds;
+import io.switchover.daemon.snmp.SnmpNotifier;
+import io.switchover.daemon.snmp.SnmpSettings;
+import io.switchover.daemon.snmp.Traps;
 import io.switchover.daemon.status.Observations;
 import io.switchover.daemon.status.PeerView;
 import io.switchover.daemon.store.AdminToken;
@@ -44,6 +48,7 @@ import io.switchover.daemon.store.DataDirectory;
 import io.switchover.daemon.store.EventHistory;
 import io.switchover.daemon.store.FileGenerationStore;
 import io.switchover.daemon.store.HistoryEvent;
+import io.switchover.daemon.store.SnmpEngineBoots;
 import io.switchover.daemon.store.StorageException;
 import io.switchover.notifier.frame.CloseReason;
 import io.switchover.notifier.session.ConnectionKind;
@@ -67,6 +72,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -103,6 +109,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
     private final Observations observations = new Observations();
     private final CoreExecutor core;
     private final HookRunner hooks;
+    private final Optional<SnmpNotifier> snmp;
     private final DaemonNetworkProbe probe;
     private final ModuleCheck moduleCheck;
     private final NotifierServer server;
@@ -143,6 +150,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                                                         failure.eventFields().get("script")));
                                         record(HistoryEvent.HOOK_FAILED, failure.eventFields());
                                     }));
+            snmp = openSnmp(config, dataDirectory);
             probe =
                     own(
                             DaemonNetworkProbe.start(
@@ -247,6 +255,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
             metrics.notifier("client", client.stats());
             metrics.registry(registry);
             metrics.mirror(mirror);
+            snmp.ifPresent(metrics::snmp);
 
             admin =
                     own(
@@ -314,6 +323,36 @@ public final class Daemon implements AdminOperations, AutoCloseable {
             throw new IOException(
                     key + " " + address + ": cannot listen there: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The SNMP trap sender, when the configuration lists receivers: the engine boots counter goes
+     * up by one (durably) before the first trap, so SNMPv3 receivers accept this start's traps.
+     */
+    private Optional<SnmpNotifier> openSnmp(DaemonConfig config, DataDirectory dataDirectory)
+            throws IOException {
+        SnmpSettings settings = config.snmp();
+        if (!settings.enabled()) {
+            return Optional.empty();
+        }
+        SnmpSettings.EngineId engineId =
+                settings.engineId()
+                        .orElseGet(() -> EngineIds.derive(config.cluster(), config.nodeId()));
+        int boots = SnmpEngineBoots.next(dataDirectory);
+        SnmpNotifier notifier =
+                own(
+                        new SnmpNotifier(
+                                new Traps(config.nodeId(), config.cluster(), config.peer().id()),
+                                settings,
+                                engineId,
+                                boots));
+        notifier.start();
+        log.info(
+                "snmp: traps to {} (engine ID {}, boots {})",
+                settings.receivers().stream().map(r -> r.name() + " " + r.version()).toList(),
+                engineId.hex(),
+                boots);
+        return Optional.of(notifier);
     }
 
     private static Duration checkTimeout(Duration modulePingTimeout) {
@@ -636,6 +675,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                 registry.onTransition(t);
                 mirror.onTransition(t);
                 metrics.transition(t);
+                snmp.ifPresent(s -> s.transition(t));
                 if (t.to() == State.PRIMARY && t.from() != State.STARTING) {
                     // The source product's unmistakable line, preceded by its reason.
                     decisions.warn("Reason: {}", t.reason());
@@ -686,6 +726,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                 generation,
                 detail);
         metrics.splitBrain(outcome);
+        snmp.ifPresent(s -> s.splitBrain("won".equals(outcome), detail, generation));
         record(
                 HistoryEvent.SPLIT_BRAIN,
                 Map.of("outcome", outcome, "detail", detail, "generation", generation));
@@ -769,6 +810,7 @@ public final class Daemon implements AdminOperations, AutoCloseable {
             replication.put("mirror", mirror.status());
         }
         out.put("replication", replication);
+        snmp.ifPresent(s -> out.put("snmp", s.status()));
         return out;
     }
 

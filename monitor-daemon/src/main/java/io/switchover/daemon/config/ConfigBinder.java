@@ -11,6 +11,7 @@ import io.switchover.daemon.hooks.HookRole;
 import io.switchover.daemon.hooks.HookSettings;
 import io.switchover.daemon.probe.ProbeMode;
 import io.switchover.daemon.probe.ProbeTarget;
+import io.switchover.daemon.snmp.SnmpSettings;
 import io.switchover.notifier.frame.Frame;
 import io.switchover.notifier.transport.Backoff;
 import io.switchover.notifier.transport.NotifierSettings;
@@ -137,6 +138,7 @@ final class ConfigBinder {
 
         DaemonConfig.Probe probe = probe(top.section("probe"));
         HookSettings hooks = hooks(top.section("hooks"));
+        SnmpSettings snmp = SnmpSection.bind(binding, top.section("snmp"));
 
         DaemonConfig.Registry registry = registry(top.section("registry"));
         MirrorSection mirror = mirror(top.section("mirror"));
@@ -170,6 +172,7 @@ final class ConfigBinder {
                         module.orElseThrow(),
                         probe,
                         hooks,
+                        snmp,
                         registry,
                         mirror.config(),
                         new DaemonConfig.Admin(adminListen),

@@ -5,6 +5,7 @@ import io.switchover.core.mirror.DirectorySpec;
 import io.switchover.daemon.hooks.HookSettings;
 import io.switchover.daemon.probe.ProbeMode;
 import io.switchover.daemon.probe.ProbeTarget;
+import io.switchover.daemon.snmp.SnmpSettings;
 import io.switchover.notifier.handshake.PeerPolicy;
 import io.switchover.notifier.transport.Backoff;
 import io.switchover.notifier.transport.NotifierSettings;
@@ -40,6 +41,7 @@ public record DaemonConfig(
         Module module,
         Probe probe,
         HookSettings hooks,
+        SnmpSettings snmp,
         Registry registry,
         Mirror mirror,
         Admin admin,
@@ -55,6 +57,7 @@ public record DaemonConfig(
         Objects.requireNonNull(module, "module");
         Objects.requireNonNull(probe, "probe");
         Objects.requireNonNull(hooks, "hooks");
+        Objects.requireNonNull(snmp, "snmp");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(mirror, "mirror");
         Objects.requireNonNull(admin, "admin");

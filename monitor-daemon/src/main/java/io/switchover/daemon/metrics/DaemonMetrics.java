@@ -14,6 +14,7 @@ import io.switchover.core.state.Transition;
 import io.switchover.daemon.mirror.MirrorService;
 import io.switchover.daemon.peer.PingObserver;
 import io.switchover.daemon.registry.RegistryService;
+import io.switchover.daemon.snmp.SnmpNotifier;
 import io.switchover.notifier.frame.CloseReason;
 import io.switchover.notifier.session.NotifierStats;
 import io.switchover.notifier.session.Outcome;
@@ -297,6 +298,31 @@ public final class DaemonMetrics implements PingObserver {
                 .tag("outcome", outcome)
                 .register(registry)
                 .increment();
+    }
+
+    /**
+     * Exports the SNMP traps per receiver and outcome: {@code sent} (handed to the network), {@code
+     * failed} (not sent: unresolvable host, socket error) and {@code dropped} (from a full queue).
+     */
+    public void snmp(SnmpNotifier notifier) {
+        for (SnmpNotifier.ReceiverCounters c : notifier.counters()) {
+            String receiver = c.receiver().name();
+            traps(receiver, "sent", c, SnmpNotifier.ReceiverCounters::sent);
+            traps(receiver, "failed", c, SnmpNotifier.ReceiverCounters::failed);
+            traps(receiver, "dropped", c, SnmpNotifier.ReceiverCounters::dropped);
+        }
+    }
+
+    private void traps(
+            String receiver,
+            String outcome,
+            SnmpNotifier.ReceiverCounters counters,
+            ToDoubleFunction<SnmpNotifier.ReceiverCounters> f) {
+        FunctionCounter.builder("switchover_snmp_traps", counters, f)
+                .description("SNMP traps by receiver and outcome (sent, failed, dropped)")
+                .tag("receiver", receiver)
+                .tag("outcome", outcome)
+                .register(registry);
     }
 
     /** A hook that failed or timed out. */

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +59,12 @@ import org.slf4j.LoggerFactory;
  */
 final class MirrorSource {
     private static final Logger log = LoggerFactory.getLogger(MirrorSource.class);
+
+    /** Failures of a directory in a row from which a retry is logged as a warning. */
+    private static final int WARN_AFTER_FAILURES = 3;
+
+    /** The longest first retry delay while a handover drains. */
+    private static final Duration DRAIN_RETRY = Duration.ofMillis(50);
 
     /** Entries per listing page the backup sends. */
     static final int LIST_PAGE = 10_000;
@@ -178,7 +185,10 @@ final class MirrorSource {
         final List<Consumer<Boolean>> drains = new ArrayList<>();
         final long started = System.nanoTime();
         final Tally initial = new Tally();
-        final List<Cancellable> retries = new ArrayList<>();
+
+        /** Failed work waiting for its retry; a drain is not complete while any waits. */
+        final Map<Work, Cancellable> retrying = new IdentityHashMap<>();
+
         boolean synced;
         boolean ended;
 
@@ -247,7 +257,8 @@ final class MirrorSource {
         }
         session = null;
         s.ended = true;
-        s.retries.forEach(Cancellable::cancel);
+        s.retrying.values().forEach(Cancellable::cancel);
+        s.retrying.clear();
         for (Consumer<Boolean> d : s.drains) {
             d.accept(false);
         }
@@ -393,7 +404,18 @@ final class MirrorSource {
                             : first + " (and " + (tally.failures.size() - 1) + " more)";
             d.stats.failed(why);
             events.failed(d.spec.id(), w.path.toString(), why);
-            log.warn("mirroring {}/{}: {}; retried", d.spec.source(), w.path, why);
+            // A file that changes while it is sent fails once and goes on the next try: normal
+            // under churn. Only failures that repeat are worth an operator's attention.
+            if (d.failures + 1 >= WARN_AFTER_FAILURES) {
+                log.warn(
+                        "mirroring {}/{}: {}; failed {} times in a row, retried",
+                        d.spec.source(),
+                        w.path,
+                        why,
+                        d.failures + 1);
+            } else {
+                log.info("mirroring {}/{}: {}; retried", d.spec.source(), w.path, why);
+            }
             retryLater(s, w, d);
         }
         if (w instanceof Compare c && c.initial) {
@@ -410,20 +432,27 @@ final class MirrorSource {
         pump(s);
     }
 
-    /** Failed work is tried again after a delay that doubles with each failure in a row. */
+    /**
+     * Failed work is tried again after a delay that doubles with each failure in a row; during a
+     * handover's drain the first delay is at most {@link #DRAIN_RETRY}, since the switchover waits.
+     */
     private void retryLater(Session s, Work w, SourceDir d) {
         d.failures++;
         long factor = 1L << Math.min(d.failures - 1, 5);
-        Duration delay = settings.retry().multipliedBy(factor);
+        Duration base =
+                s.drains.isEmpty() || settings.retry().compareTo(DRAIN_RETRY) <= 0
+                        ? settings.retry()
+                        : DRAIN_RETRY;
         Work again =
                 w instanceof Compare c
                         ? new Compare(d, c.path, c.initial, System.nanoTime())
                         : new Ship(d, w.path, System.nanoTime());
-        s.retries.add(
+        s.retrying.put(
+                again,
                 thread.schedule(
-                        delay,
+                        base.multipliedBy(factor),
                         () -> {
-                            if (!s.ended) {
+                            if (s.retrying.remove(again) != null && !s.ended) {
                                 enqueue(s, again);
                                 pump(s);
                             }
@@ -482,13 +511,22 @@ final class MirrorSource {
                 enqueue(s, new Compare(d, MirrorPath.ROOT, false, System.nanoTime()));
             }
         }
+        // Failed work waiting for its retry is tried now: the switchover waits for it.
+        List<Work> waiting = new ArrayList<>(s.retrying.keySet());
+        s.retrying.values().forEach(Cancellable::cancel);
+        s.retrying.clear();
+        waiting.forEach(w -> enqueue(s, w));
         s.drains.add(drained);
         pump(s);
         return () -> s.drains.remove(drained);
     }
 
     private void checkDrains(Session s) {
-        if (!s.drains.isEmpty() && s.synced && s.queue.isEmpty() && s.running.isEmpty()) {
+        if (!s.drains.isEmpty()
+                && s.synced
+                && s.queue.isEmpty()
+                && s.running.isEmpty()
+                && s.retrying.isEmpty()) {
             List<Consumer<Boolean>> done = new ArrayList<>(s.drains);
             s.drains.clear();
             done.forEach(d -> d.accept(true));

@@ -27,11 +27,22 @@ import org.slf4j.LoggerFactory;
  * on a small bounded pool of probe threads, and every result is handed to the core's executor,
  * never delivered from inside {@link #ping}.
  *
- * <p>Each ping reports within its timeout plus a small slack, whatever the probe does: a deadline
- * timer reports {@link Reachability#UNREACHABLE} if the probe has not answered by then (a resolver
- * that hangs, a saturated pool), and aborts the probe. A cancelled ping is never reported; its
- * queued probe does not run, and a running TCP connect is ended at once. An address that is not a
- * valid {@link ProbeTarget}, or a name that does not resolve now, is reported unreachable.
+ * <p>A probe's timeout counts from when it starts running on a probe thread: time spent waiting for
+ * a thread is this process's own delay, not the address's. A deadline timer backs every ping:
+ *
+ * <ul>
+ *   <li>a probe that has not started when its timeout (plus a small slack) has passed since the
+ *       call never got a thread (a CPU-starved process, a pool full of stuck probes): it is
+ *       reported {@link Reachability#UNKNOWN}, which the core never reads as unreachable, and it is
+ *       taken off the queue;
+ *   <li>a probe that started but has not answered within its own timeout plus the slack (a resolver
+ *       that hangs) is reported {@link Reachability#UNREACHABLE} and aborted.
+ * </ul>
+ *
+ * So a ping reports within its timeout plus the slack when a thread is free at once, and within
+ * twice that at worst. A cancelled ping is never reported; its queued probe does not run, and a
+ * running TCP connect is ended at once. An address that is not a valid {@link ProbeTarget}, or a
+ * name that does not resolve now, is reported unreachable.
  *
  * <p>It must never block the core's thread, and never report twice.
  */
@@ -183,13 +194,13 @@ public final class DaemonNetworkProbe implements NetworkProbe, AutoCloseable {
         private final String address;
         private final Duration timeout;
         private final Consumer<Reachability> result;
-        private final long deadlineNanos;
         private final long startNanos = System.nanoTime();
         private final AtomicBoolean settled = new AtomicBoolean();
         private final Abort abort = new Abort();
         // The delivery checks it on the core's executor, where the core also cancels: a ping the
         // core cancelled is never reported, even when its result was already on the way.
         private volatile boolean cancelled;
+        private volatile long beganNanos;
         private volatile boolean began;
         private volatile Future<?> work;
         private volatile ScheduledFuture<?> timer;
@@ -198,37 +209,49 @@ public final class DaemonNetworkProbe implements NetworkProbe, AutoCloseable {
             this.address = address;
             this.timeout = timeout.isNegative() ? Duration.ZERO : timeout;
             this.result = result;
-            this.deadlineNanos = startNanos + this.timeout.toNanos();
         }
 
         void start() {
             try {
-                timer =
-                        deadlines.schedule(
-                                this::expire,
-                                timeout.plus(DEADLINE_SLACK).toNanos(),
-                                TimeUnit.NANOSECONDS);
+                timer = deadlines.schedule(this::expire, untilDeadline(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                settle(Prober.Result.unreachable("the network probe is closed"));
+                return;
+            }
+            try {
                 work = probes.submit(this);
             } catch (RejectedExecutionException e) {
-                settle(
-                        Prober.Result.unreachable(
-                                probes.isShutdown()
-                                        ? "the network probe is closed"
-                                        : "too many probes waiting ("
-                                                + MAX_QUEUED_PROBES
-                                                + "); probe threads are stuck"));
+                if (probes.isShutdown()) {
+                    settle(Prober.Result.unreachable("the network probe is closed"));
+                } else {
+                    // Reported UNKNOWN by the deadline timer: never at once, so that a core that
+                    // asks again cannot spin.
+                    log.warn(
+                            "probe of {} not queued: {} probes already wait for a thread; probe"
+                                    + " threads are stuck",
+                            address,
+                            MAX_QUEUED_PROBES);
+                }
             }
+        }
+
+        /** Nanoseconds from now until the deadline timer should look at this ping. */
+        private long untilDeadline() {
+            long base = began ? beganNanos : startNanos;
+            return base + timeout.plus(DEADLINE_SLACK).toNanos() - System.nanoTime();
         }
 
         @Override
         public void run() {
+            beganNanos = System.nanoTime();
             began = true;
             if (settled.get()) {
                 return; // cancelled or expired while it waited for a thread
             }
             Prober.Result answer;
             try {
-                answer = prober.probe(targets.apply(address), deadlineNanos, abort);
+                answer =
+                        prober.probe(targets.apply(address), beganNanos + timeout.toNanos(), abort);
             } catch (IllegalArgumentException e) {
                 log.warn("cannot probe '{}': {}", address, e.getMessage());
                 answer = Prober.Result.unreachable("not a probe target: " + e.getMessage());
@@ -240,20 +263,34 @@ public final class DaemonNetworkProbe implements NetworkProbe, AutoCloseable {
         }
 
         private void expire() {
-            boolean started = began;
-            if (settle(
-                    Prober.Result.unreachable(
-                            "no answer within "
-                                    + Durations.format(timeout)
-                                    + (started ? "" : " (the probe never got a thread)")))) {
-                abort.abort();
-                if (!started) {
+            if (!began) {
+                if (settle(
+                        new Prober.Result(
+                                Reachability.UNKNOWN,
+                                "the probe never got a thread within "
+                                        + Durations.format(timeout)))) {
                     dequeue();
                     log.warn(
-                            "probe of {} waited its whole timeout of {} for a probe thread",
+                            "probe of {} waited its whole timeout of {} for a probe thread;"
+                                    + " reported as unknown, not unreachable",
                             address,
                             Durations.format(timeout));
                 }
+                return;
+            }
+            long remaining = untilDeadline();
+            if (remaining > 0) {
+                // It started late: its own timeout runs from then.
+                try {
+                    timer = deadlines.schedule(this::expire, remaining, TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException closing) {
+                    // The probe is closing: nothing is reported any more.
+                }
+                return;
+            }
+            if (settle(
+                    Prober.Result.unreachable("no answer within " + Durations.format(timeout)))) {
+                abort.abort();
             }
         }
 

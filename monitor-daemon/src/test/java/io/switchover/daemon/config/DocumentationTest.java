@@ -62,6 +62,37 @@ class DocumentationTest {
         assertThat(documented(ENTRY_KEY_ROW)).containsExactlyElementsOf(entryKeys);
     }
 
+    /** A key row of the table of an SNMP receiver's keys: {@code | `<receiver>.user` | ...}. */
+    private static final Pattern RECEIVER_KEY_ROW =
+            Pattern.compile("^\\| `<receiver>\\.([a-z0-9-]+)` \\|");
+
+    /** As for mirrored directories: a receiver's keys are asked only when the file has one. */
+    @Test
+    void configurationDoc_receiverTable_matchesTheKeysOfAnSnmpReceiver() throws Exception {
+        Mapping root =
+                (Mapping)
+                        YamlTree.parse(
+                                        "snmp: {receivers: [{address: '127.0.0.1:162'}]}",
+                                        new ArrayList<>())
+                                .orElseThrow();
+        Binding binding = new Binding(Path.of("/"));
+        ConfigBinder.bind(Path.of("/switchover.yaml"), root, binding);
+        String entry = "snmp.receivers[0].";
+        List<String> receiverKeys =
+                binding.leafKeys().stream()
+                        .filter(k -> k.startsWith(entry))
+                        .map(k -> k.substring(entry.length()))
+                        .toList();
+
+        assertThat(receiverKeys).contains("address", "version");
+        assertThat(documented(RECEIVER_KEY_ROW)).containsExactlyElementsOf(receiverKeys);
+        for (String line : Files.readAllLines(DOC)) {
+            if (RECEIVER_KEY_ROW.matcher(line).find()) {
+                assertThat(line.split("(?<!\\\\)\\|", -1)).as(line).hasSize(8);
+            }
+        }
+    }
+
     private static List<String> documented(Pattern row) throws IOException {
         return Files.readAllLines(DOC).stream()
                 .map(row::matcher)

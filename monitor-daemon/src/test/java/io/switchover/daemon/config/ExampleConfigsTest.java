@@ -10,9 +10,12 @@ import io.switchover.core.mirror.DirectorySpec.Mode;
 import io.switchover.daemon.hooks.HookEvent;
 import io.switchover.daemon.hooks.HookRole;
 import io.switchover.daemon.probe.ProbeMode;
+import io.switchover.daemon.snmp.SnmpReceiver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,6 +69,33 @@ class ExampleConfigsTest {
                         tuple(Mode.INITIAL, "/srv/billing-api/tables"),
                         tuple(Mode.CONTINUOUS, "/srv/billing-api/handlers"),
                         tuple(Mode.CONTINUOUS, "/srv/billing-api/resources"));
+    }
+
+    /** The commented-out snmp section of the examples, turned on as its comment says, loads. */
+    @ParameterizedTest
+    @ValueSource(strings = {"node-a.yaml", "node-b.yaml"})
+    void load_productionExampleWithSnmpUncommented_twoReceivers(String name) throws IOException {
+        List<String> lines = new ArrayList<>();
+        boolean inSnmp = false;
+        for (String line : Files.readAllLines(EXAMPLES.resolve(name))) {
+            inSnmp = line.equals("#snmp:") || (inSnmp && line.startsWith("#  "));
+            lines.add(inSnmp ? line.substring(1) : line);
+        }
+        Path uncommented = Files.createDirectories(dir.resolve("uncommented")).resolve(name);
+        Files.write(uncommented, lines);
+        Path config = install(uncommented);
+        try (var files = Files.list(dir.resolve("etc/switchover/snmp"))) {
+            for (Path f : files.toList()) {
+                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+            }
+        }
+
+        ConfigResult result = ConfigLoader.load(config);
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.orElseThrow().snmp().receivers())
+                .extracting(SnmpReceiver::name, SnmpReceiver::version)
+                .containsExactly(tuple("10.20.0.40:162", "v3"), tuple("10.20.0.41:162", "v2c"));
     }
 
     @Test

@@ -72,7 +72,7 @@ class UnknownKeysTest {
 
         assertThat(problem.message())
                 .startsWith("is not a known key; known keys: cluster, node, peer, notifier, ping,")
-                .endsWith("hooks, registry, mirror, admin, logging");
+                .endsWith("hooks, snmp, registry, mirror, admin, logging");
     }
 
     @Test

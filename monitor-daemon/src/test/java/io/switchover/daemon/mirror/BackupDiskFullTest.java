@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchover.core.state.State;
 import io.switchover.daemon.testing.TestNode;
 import io.switchover.daemon.testing.TestPair;
 import java.nio.file.Files;
@@ -104,6 +105,72 @@ class BackupDiskFullTest {
                             () ->
                                     java.util.Arrays.equals(
                                             Files.readAllBytes(b.resolve("big.bin")), large));
+        }
+    }
+
+    /**
+     * A controlled switchover asked while a file cannot reach the backup (its disk is full) must
+     * not complete on the strength of an empty queue: the failed transfer waits for its retry, the
+     * drain waits for it, and the handover is abandoned when the drain cannot finish. Once there is
+     * room, a second switchover drains and the new primary has the file.
+     */
+    @Test
+    void switchoverWhileAFileCannotReachTheBackup_notHandedOverUntilItDoes() throws Exception {
+        Path a = Files.createDirectories(dir.resolve("a-files/data"));
+        Path b = Files.createDirectories(small.resolve("data"));
+        byte[] good = random(100_000, 1);
+        Files.write(a.resolve("big.bin"), good);
+        try (TestPair pair =
+                TestPair.builder(dir)
+                        .a(y -> y.mirror(entry(a, b)))
+                        .b(y -> y.mirror(entry(b, a)))
+                        .build()
+                        .start()) {
+            TestNode primary = pair.a();
+            TestNode backup = pair.b();
+            await().atMost(WAIT).until(() -> mirror(backup).path("inSync").asBoolean());
+            Files.write(b.resolve("filler.tmp"), random(3 << 20, 2)); // the backup's own
+            byte[] large = random(2 << 20, 3);
+            Files.write(a.resolve("big.bin"), large);
+            await("the backup reports its full disk")
+                    .atMost(WAIT)
+                    .until(
+                            () ->
+                                    mirror(backup)
+                                            .path("directories")
+                                            .get(0)
+                                            .path("lastError")
+                                            .asText()
+                                            .contains("disk is full"));
+
+            assertThat(backup.admin().post("switch").status()).isEqualTo(200);
+            await("the handover is abandoned: the drain cannot finish")
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(
+                            () ->
+                                    primary.events().stream()
+                                            .anyMatch(
+                                                    e ->
+                                                            e.toString()
+                                                                    .contains(
+                                                                            "replication did not"
+                                                                                    + " drain")));
+            assertThat(backup.transitions())
+                    .noneMatch(t -> t.path("to").asText().equals("PRIMARY"));
+            assertThat(primary.state()).isEqualTo(State.PRIMARY);
+
+            Files.delete(b.resolve("filler.tmp"));
+            await("the primary's retry lands once there is room")
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(
+                            () ->
+                                    java.util.Arrays.equals(
+                                            Files.readAllBytes(b.resolve("big.bin")), large));
+            assertThat(backup.admin().post("switch").status()).isEqualTo(200);
+            backup.awaitState(State.PRIMARY);
+            assertThat(Files.readAllBytes(b.resolve("big.bin"))).isEqualTo(large);
         }
     }
 

@@ -143,7 +143,53 @@ class DaemonNetworkProbeTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> core.queued() == pings);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         core.runAll();
-        assertThat(results).hasSize(pings).containsOnly(Reachability.UNREACHABLE);
+        // The probes that ran and hung are unreachable; the ones that never got a thread say
+        // nothing about their address.
+        assertThat(results).hasSize(pings);
+        assertThat(results.stream().filter(r -> r == Reachability.UNREACHABLE))
+                .hasSize(DaemonNetworkProbe.MAX_PROBE_THREADS);
+        assertThat(results.stream().filter(r -> r == Reachability.UNKNOWN))
+                .hasSize(pings - DaemonNetworkProbe.MAX_PROBE_THREADS);
+    }
+
+    @Test
+    void ping_everyProbeThreadBusy_reportedUnknownNotUnreachableAndNeverRuns() {
+        // The pool saturated for real: every probe thread is inside a probe that waits for the
+        // release, with a long timeout. A ping behind them cannot run within its own timeout.
+        CountDownLatch busy = new CountDownLatch(DaemonNetworkProbe.MAX_PROBE_THREADS);
+        List<String> probed = new CopyOnWriteArrayList<>();
+        probe =
+                new DaemonNetworkProbe(
+                        TCP_PLAN,
+                        (target, deadline, abort) -> {
+                            probed.add(target.host());
+                            busy.countDown();
+                            awaitRelease();
+                            return Prober.Result.reachable("released");
+                        },
+                        List.of(),
+                        core);
+        List<Reachability> blockers = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < DaemonNetworkProbe.MAX_PROBE_THREADS; i++) {
+            probe.ping("10.0.1." + (i + 1), Duration.ofSeconds(30), blockers::add);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> busy.getCount() == 0);
+
+        long start = System.nanoTime();
+        probe.ping("10.0.0.9", Duration.ofMillis(200), results::add);
+        await().atMost(Duration.ofSeconds(5)).until(() -> core.queued() == 1);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        core.runAll();
+
+        assertThat(results).containsExactly(Reachability.UNKNOWN);
+        assertThat(took).isBetween(Duration.ofMillis(200), Duration.ofSeconds(2));
+        assertThat(blockers).as("the busy probes are still running").isEmpty();
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> probe.finishedProbes() == DaemonNetworkProbe.MAX_PROBE_THREADS);
+        assertThat(probed)
+                .as("the starved probe was taken off the queue")
+                .doesNotContain("10.0.0.9");
     }
 
     @Test

@@ -40,6 +40,7 @@ public final class NodeYaml {
     private Optional<String> registryDurability = Optional.empty();
     private final Map<String, List<Path>> hooks = new LinkedHashMap<>();
     private final List<String> mirror = new ArrayList<>();
+    private final List<String> snmp = new ArrayList<>();
 
     NodeYaml(String id, String peerId) {
         this.id = id;
@@ -89,6 +90,15 @@ public final class NodeYaml {
      */
     public NodeYaml mirror(String... lines) {
         mirror.addAll(List.of(lines));
+        return this;
+    }
+
+    /**
+     * The {@code snmp} section's lines (indented as under {@code snmp:}), e.g. {@code "receivers:
+     * [{address: '127.0.0.1:1162', version: v2c, community-file: community}]"}.
+     */
+    public NodeYaml snmp(String... lines) {
+        snmp.addAll(List.of(lines));
         return this;
     }
 
@@ -164,6 +174,10 @@ public final class NodeYaml {
                     l.add("  " + key + ":");
                     scripts.forEach(s -> l.add("    - " + s));
                 });
+        if (!snmp.isEmpty()) {
+            l.add("snmp:");
+            snmp.forEach(line -> l.add("  " + line));
+        }
         registryDurability.ifPresent(d -> l.add("registry: {durability: " + d + "}"));
         if (!mirror.isEmpty()) {
             l.add("mirror:");

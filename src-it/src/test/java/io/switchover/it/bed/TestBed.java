@@ -218,6 +218,21 @@ public final class TestBed implements AutoCloseable {
         Sh.run("ip", "-n", gw, "link", "set", node == a ? "va" : "vb", "down");
     }
 
+    /** The node's link to the bridge comes back up (its bridge port in the gateway). */
+    public void linkUp(BedNode node) {
+        Sh.run("ip", "-n", gw, "link", "set", node == a ? "va" : "vb", "up");
+    }
+
+    /** The gateway's namespace (the NetTest host), where clients of both nodes can run. */
+    public String gatewayNamespace() {
+        return gw;
+    }
+
+    /** The other node of the pair. */
+    public BedNode peerOf(BedNode node) {
+        return node == a ? b : a;
+    }
+
     /**
      * Inside the node's namespace, drops every TCP segment to or from the notifier port (its own
      * server and its connections to the peer's), in both directions; ICMP still passes.

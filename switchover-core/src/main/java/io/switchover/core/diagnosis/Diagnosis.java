@@ -29,6 +29,11 @@ public record Diagnosis(
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(decidedBy, "decidedBy");
         Objects.requireNonNull(primaryHost, "primaryHost");
+        if (!primaryHost.known()) {
+            throw new IllegalArgumentException(
+                    "a diagnosis rests on a probe of the primary's host that ran, not "
+                            + primaryHost);
+        }
         checks = List.copyOf(checks);
         Objects.requireNonNull(took, "took");
         Objects.requireNonNull(couldTake, "couldTake");

@@ -10,8 +10,10 @@ import io.switchover.core.time.Clock;
 import io.switchover.core.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -91,6 +93,72 @@ public final class NetworkDiagnosis {
         return probe.ping(config.peerHost(), config.peerHostPingTimeout(), result);
     }
 
+    /**
+     * Checks only this node's own side of the network: the first of the gateway and NetTest rules
+     * that applies pings its addresses in turn until one answers, and {@code done} receives the
+     * status it sets (e.g. {@link NetworkStatus#NETTEST_UNREACHABLE}). With neither configured
+     * there is nothing to check and {@code done} receives empty at once. The primary's host is not
+     * pinged and {@link #last()} is left alone: this is the {@link OwnNetworkWatch}'s sample, not a
+     * diagnosis.
+     */
+    public Cancellable checkOwnSide(Consumer<Optional<NetworkStatus>> done) {
+        for (NetworkStatusRule rule : CHAIN) {
+            if (rule != NetworkStatusRule.PRIMARY_HOST
+                    && rule.notApplicable(config, gateways).isEmpty()) {
+                OwnSideSweep sweep = new OwnSideSweep(rule, done);
+                sweep.next();
+                return sweep;
+            }
+        }
+        done.accept(Optional.empty());
+        return Cancellable.DONE;
+    }
+
+    /** One own-side check: the rule's addresses one after the other, until one answers. */
+    private final class OwnSideSweep implements Cancellable {
+        private final NetworkStatusRule rule;
+        private final List<String> addresses;
+        private final Consumer<Optional<NetworkStatus>> done;
+        private int index;
+        private Cancellable ping = Cancellable.DONE;
+        private boolean over;
+
+        OwnSideSweep(NetworkStatusRule rule, Consumer<Optional<NetworkStatus>> done) {
+            this.rule = rule;
+            this.addresses = rule.addresses(config, gateways);
+            this.done = done;
+        }
+
+        void next() {
+            if (index == addresses.size()) {
+                over = true;
+                done.accept(Optional.of(rule.status(false)));
+                return;
+            }
+            ping =
+                    probe.ping(
+                            addresses.get(index++),
+                            rule.timeout(config),
+                            result -> {
+                                if (over) {
+                                    return;
+                                }
+                                if (result.reachable()) {
+                                    over = true;
+                                    done.accept(Optional.of(rule.status(true)));
+                                } else {
+                                    next();
+                                }
+                            });
+        }
+
+        @Override
+        public void cancel() {
+            over = true;
+            ping.cancel();
+        }
+    }
+
     private static String describe(
             String label, String address, Reachability result, Duration timeout) {
         return label
@@ -106,6 +174,7 @@ public final class NetworkDiagnosis {
         private final Consumer<Diagnosis> done;
         private final List<String> checks = new ArrayList<>();
         private final List<Cancellable> outstanding = new ArrayList<>();
+        private final Set<String> unknown = new HashSet<>();
         private final long startedNanos = clock.nanos();
         private Reachability primaryHost;
         private NetworkStatusRule decidedBy;
@@ -117,10 +186,23 @@ public final class NetworkDiagnosis {
         }
 
         void start() {
+            askPrimaryHost();
+            evaluate(0);
+        }
+
+        private void askPrimaryHost() {
             outstanding.add(
                     pingPrimaryHost(
                             result -> {
                                 if (over) {
+                                    return;
+                                }
+                                if (!result.known()) {
+                                    couldNotRun(
+                                            NetworkStatusRule.PRIMARY_HOST.label(),
+                                            config.peerHost(),
+                                            config.peerHostPingTimeout());
+                                    askPrimaryHost();
                                     return;
                                 }
                                 primaryHost = result;
@@ -132,7 +214,23 @@ public final class NetworkDiagnosis {
                                                 config.peerHostPingTimeout()));
                                 finishIfComplete();
                             }));
-            evaluate(0);
+        }
+
+        /**
+         * A probe that never ran is no evidence about its address: it is asked again, and the
+         * diagnosis waits for an answer that is. Said once per address, so that a prober stuck for
+         * long does not grow the list of checks.
+         */
+        private void couldNotRun(String label, String address, Duration timeout) {
+            if (unknown.add(address)) {
+                checks.add(
+                        label
+                                + " "
+                                + address
+                                + ": the probe could not run within "
+                                + Durations.format(timeout)
+                                + " (no probe thread: this process is starved); asked again");
+            }
         }
 
         private void evaluate(int index) {
@@ -162,6 +260,11 @@ public final class NetworkDiagnosis {
                             rule.timeout(config),
                             result -> {
                                 if (over) {
+                                    return;
+                                }
+                                if (!result.known()) {
+                                    couldNotRun(rule.label(), address, rule.timeout(config));
+                                    sweep(rule, addresses, index);
                                     return;
                                 }
                                 checks.add(

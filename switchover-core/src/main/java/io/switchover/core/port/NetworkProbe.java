@@ -20,6 +20,10 @@ public interface NetworkProbe {
     /**
      * Pings {@code address} (an IP address or a host name; a name that cannot be resolved now is
      * {@link Reachability#UNREACHABLE}) and reports within roughly {@code timeout}.
+     *
+     * <p>A probe that could not run at all (no thread for it within {@code timeout}) is reported
+     * {@link Reachability#UNKNOWN}, never sooner than {@code timeout} after the call, so that a
+     * caller asking again at once cannot spin.
      */
     Cancellable ping(String address, Duration timeout, Consumer<Reachability> result);
 }

@@ -93,6 +93,15 @@ final class Handover {
         return handingOver;
     }
 
+    /**
+     * This primary drained and told the backup to take over, and waits for its {@code TookOver}. It
+     * must not announce itself as primary meanwhile: the backup may already have promoted, and a
+     * stale announcement reaching it would look like a second primary (a false split brain).
+     */
+    boolean awaitingTakeOver() {
+        return handingOver && drained && !closed;
+    }
+
     private void stopWritesAndDrain() {
         replication.stopAcceptingWrites();
         writesStopped = true;

@@ -2,6 +2,7 @@ package io.switchover.core.state;
 
 import io.switchover.core.config.CoreConfig;
 import io.switchover.core.diagnosis.Diagnosis;
+import io.switchover.core.diagnosis.OwnNetworkWatch;
 import io.switchover.core.diagnosis.Verdict;
 import io.switchover.core.monitor.PrimaryMonitor;
 import io.switchover.core.port.PingOutcome;
@@ -13,6 +14,7 @@ import io.switchover.core.time.LateAwareTimer;
 import io.switchover.core.time.Scheduler;
 import io.switchover.core.time.StallWatch;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -26,7 +28,10 @@ import java.util.function.Consumer;
  * the optional wait), the reconnect interval expired. Every one of them first passes the isolation
  * guard: a backup whose own network status isolates it never promotes; it says so in its
  * explanation and keeps trying. Conditions that rest on elapsed time (attempts, interval, wait) are
- * backed by a fresh diagnosis at the moment of promotion, never by an old one.
+ * backed by a fresh diagnosis at the moment of promotion, never by an old one. The guard also holds
+ * while the backup's own network is not yet settled ({@link OwnNetworkWatch}): one good diagnosis
+ * in the middle of a flapping link is not enough, the own network must have stayed good for the
+ * span of the evidence against the primary.
  *
  * <p>The stall guard: time this process spent not running is no evidence against the peer. An
  * attempt or a ping of the primary's host that timed out during a stall of this process is not
@@ -44,6 +49,7 @@ final class Reconnection {
     private final PrimaryMonitor monitor;
     private final StateMachine machine;
     private final StallWatch stalls;
+    private final OwnNetworkWatch ownNetwork;
 
     /** Entered because the module stopped answering: attempts then ping the module itself. */
     private final boolean moduleTriggered;
@@ -67,6 +73,7 @@ final class Reconnection {
             PrimaryMonitor monitor,
             StateMachine machine,
             StallWatch stalls,
+            OwnNetworkWatch ownNetwork,
             boolean moduleTriggered) {
         this.config = config;
         this.clock = clock;
@@ -74,6 +81,7 @@ final class Reconnection {
         this.monitor = monitor;
         this.machine = machine;
         this.stalls = stalls;
+        this.ownNetwork = ownNetwork;
         this.moduleTriggered = moduleTriggered;
         armInterval();
     }
@@ -83,6 +91,7 @@ final class Reconnection {
         if (closed) {
             return;
         }
+        ownNetwork.observed(verdict.diagnosis().network());
         switch (verdict.finding()) {
             case MODULE_UP ->
                     machine.returnToBackup(Reason.of(Cause.MODULE_RESPONDING, verdict.toString()));
@@ -258,8 +267,10 @@ final class Reconnection {
                             if (closed) {
                                 return;
                             }
-                            if (timing.overran() && !reachability.reachable()) {
-                                // Unanswered while this process stalled: not counted.
+                            if (!reachability.known()
+                                    || (timing.overran() && !reachability.reachable())) {
+                                // The probe never ran, or went unanswered while this process
+                                // stalled: no evidence about the host, not counted.
                                 pingPrimary();
                                 return;
                             }
@@ -309,7 +320,12 @@ final class Reconnection {
                 monitor.diagnose(
                         diagnosis -> {
                             if (!closed) {
-                                promote(reason, diagnosis);
+                                // The reason says what the check behind the promotion found.
+                                promote(
+                                        Reason.of(
+                                                reason.cause(),
+                                                reason.detail() + "; then " + diagnosis.summary()),
+                                        diagnosis);
                             }
                         });
     }
@@ -329,29 +345,52 @@ final class Reconnection {
             promoteAfterFreshDiagnosis(reason);
             return;
         }
+        ownNetwork.observed(diagnosis.network());
         if (diagnosis.network().isolatesBackup()) {
-            String detail =
+            block(
+                    reason.cause() + "/" + diagnosis.network(),
                     "not switching over ("
                             + reason.cause()
                             + ") while this backup's own network status is "
                             + diagnosis.network()
                             + " ("
                             + String.join("; ", diagnosis.checks())
-                            + "); still trying to reconnect";
-            // Log the block once per cause and status, not on every retry of a long outage.
-            String block = reason.cause() + "/" + diagnosis.network();
-            if (block.equals(lastBlock)) {
-                machine.explain(detail);
-            } else {
-                lastBlock = block;
-                machine.qualify(Notice.Kind.PROMOTION_BLOCKED, detail);
-            }
-            keepTrying();
+                            + "); still trying to reconnect");
             return;
         }
-        if (!machine.promoteFromReconnecting(reason)) {
+        Optional<String> unsettled = ownNetwork.unsettled();
+        if (unsettled.isPresent()) {
+            block(
+                    reason.cause() + "/unsettled",
+                    "not switching over ("
+                            + reason.cause()
+                            + ") although the network looks good now ("
+                            + diagnosis.summary()
+                            + "): "
+                            + unsettled.get()
+                            + "; still trying to reconnect");
+            return;
+        }
+        Reason promotion =
+                ownNetwork
+                        .describe()
+                        .map(own -> Reason.of(reason.cause(), reason.detail() + "; " + own))
+                        .orElse(reason);
+        if (!machine.promoteFromReconnecting(promotion)) {
             keepTrying();
         }
+    }
+
+    /** The isolation guard holds: say why (once per cause and status), then keep trying. */
+    private void block(String key, String detail) {
+        // Log the block once per cause and status, not on every retry of a long outage.
+        if (key.equals(lastBlock)) {
+            machine.explain(detail);
+        } else {
+            lastBlock = key;
+            machine.qualify(Notice.Kind.PROMOTION_BLOCKED, detail);
+        }
+        keepTrying();
     }
 
     /** Starts the attempts and the interval over, as if the backup had just begun reconnecting. */

@@ -4,6 +4,7 @@ import io.switchover.core.config.CoreConfig;
 import io.switchover.core.diagnosis.Diagnosis;
 import io.switchover.core.diagnosis.Finding;
 import io.switchover.core.diagnosis.NetworkDiagnosis;
+import io.switchover.core.diagnosis.OwnNetworkWatch;
 import io.switchover.core.diagnosis.Verdict;
 import io.switchover.core.monitor.ModuleMonitorLiveness;
 import io.switchover.core.monitor.PrimaryMonitor;
@@ -56,6 +57,11 @@ public final class StateMachine {
     private final PrimaryMonitor primaryMonitor;
     private final NetworkDiagnosis diagnosis;
 
+    /**
+     * The backup's running view of its own network, sampled while automatic switchover is armed.
+     */
+    private final OwnNetworkWatch ownNetwork;
+
     /** The operator forced the takeover this backup asked for (see manualSwitchover(boolean)). */
     private boolean forcedTakeover;
 
@@ -104,6 +110,7 @@ public final class StateMachine {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.diagnosis = new NetworkDiagnosis(config, clock, link, ports.networkProbe());
         this.stalls = new StallWatch(clock, config.stallThreshold());
+        this.ownNetwork = new OwnNetworkWatch(config, clock, scheduler, diagnosis);
         this.primaryMonitor =
                 new PrimaryMonitor(
                         config, clock, scheduler, link, diagnosis, stalls, this::onProblemAnalysed);
@@ -691,6 +698,7 @@ public final class StateMachine {
                         primaryMonitor,
                         this,
                         stalls,
+                        ownNetwork,
                         cause == Cause.MODULE_PING_FAILED);
         reconnection.act(verdict);
     }
@@ -840,6 +848,7 @@ public final class StateMachine {
         if (!to.automaticSwitchoverArmed()) {
             pollTimer.cancel();
             primaryMonitor.stop();
+            ownNetwork.stop();
         }
     }
 
@@ -848,6 +857,7 @@ public final class StateMachine {
             case BACKUP -> {
                 replication.resynchronise(reason.toString());
                 primaryMonitor.start();
+                ownNetwork.start();
                 armModuleMonitorPoll();
                 // The primary needs to know it has a backup before it can hand over to it.
                 sendHello();
@@ -865,7 +875,8 @@ public final class StateMachine {
     /**
      * A primary announces itself every {@code pingDelay}. Connection events are not enough: after a
      * silent partition (no reset, connections never reported down) a backup that took over and the
-     * old primary would otherwise never learn of each other, and the split brain would last.
+     * old primary would otherwise never learn of each other, and the split brain would last. A
+     * primary that handed over and waits for the backup's {@code TookOver} stays silent.
      */
     private void announceWhilePrimary() {
         announceTimer =
@@ -873,7 +884,9 @@ public final class StateMachine {
                         config.pingDelay(),
                         () -> {
                             if (state == State.PRIMARY) {
-                                sendHello();
+                                if (handover == null || !handover.awaitingTakeOver()) {
+                                    sendHello();
+                                }
                                 announceWhilePrimary();
                             }
                         });

@@ -230,6 +230,43 @@ class NetworkDiagnosisTest {
                         });
     }
 
+    @Test
+    void diagnose_probesCouldNotRun_askedAgainAndDecidedOnTheAnswersThatRan() {
+        // The host and the NetTest address both answer, but the first two probes never got a
+        // thread: they say nothing, so neither may read as "unreachable".
+        probe.reachable(PEER, NT1).starved(2);
+        CoreConfig config = CoreConfig.builder("b", PEER).netTestAddresses(List.of(NT1)).build();
+        Diagnosis d = diagnose(new NetworkDiagnosis(config, time, link, probe));
+        assertThat(d.primaryHost()).isEqualTo(Reachability.REACHABLE);
+        assertThat(d.network()).isEqualTo(NetworkStatus.NETTEST_REACHED);
+        assertThat(probe.pinged()).containsExactly(PEER, NT1, PEER, NT1);
+        assertThat(d.checks())
+                .contains(
+                        "primary host 10.0.0.2: the probe could not run within 1s (no probe"
+                                + " thread: this process is starved); asked again",
+                        "NetTest 203.0.113.1: the probe could not run within 1s (no probe thread:"
+                                + " this process is starved); asked again",
+                        "primary host 10.0.0.2: answered");
+    }
+
+    @Test
+    void diagnose_proberStarvedForLong_noDiagnosisUntilAProbeRuns() {
+        probe.starved(50);
+        List<Diagnosis> results = new ArrayList<>();
+        new NetworkDiagnosis(CoreConfig.defaults("b", PEER), time, link, probe)
+                .diagnose(results::add);
+        time.advance(Duration.ofSeconds(49));
+        assertThat(results).as("an unknown host is never reported unreachable").isEmpty();
+        time.advance(Duration.ofSeconds(2));
+        assertThat(results)
+                .singleElement()
+                .satisfies(
+                        d -> {
+                            assertThat(d.primaryHost()).isEqualTo(Reachability.UNREACHABLE);
+                            assertThat(d.checks()).hasSize(4);
+                        });
+    }
+
     @ParameterizedTest(name = "main {0}, auxiliary {1} -> {2}")
     @CsvSource({
         "true, true, BOTH_UP",

@@ -59,8 +59,12 @@ class BackupTransitionsTest {
         assertThat(h.transitions().get(1).reason().detail())
                 .startsWith("notifier ping over MAIN timed out after 5s after 3 retries")
                 .contains("REMOTE_NOTIFIER_DOWN (notifier silent, primary host reachable");
+        // The reason says what the fresh diagnosis behind the promotion found.
         assertThat(h.lastReason().detail())
-                .isEqualTo("5 reconnect attempts failed, every 2s; last timed out after 5s");
+                .isEqualTo(
+                        "5 reconnect attempts failed, every 2s; last timed out after 5s; then"
+                                + " connections BOTH_UP, network PRIMARY_REACHED (rule"
+                                + " PRIMARY_HOST), primary host REACHABLE");
         assertThat(h.last().isAutomaticSwitchover()).isTrue();
         // Rank 1 takes odd generations: the next one above the primary's 3 is 5.
         assertThat(h.machine.generation()).isEqualTo(5);
@@ -158,7 +162,10 @@ class BackupTransitionsTest {
         assertThat(took).isEqualTo(s(22));
         assertThat(h.listener.notices(Notice.Kind.WAITING_FOR_PRIMARY)).hasSize(1);
         assertThat(h.lastReason().detail())
-                .isEqualTo("the primary's host did not answer 3 pings, every 5s");
+                .isEqualTo(
+                        "the primary's host did not answer 3 pings, every 5s; then connections"
+                                + " BOTH_DOWN, network PRIMARY_UNREACHABLE (rule PRIMARY_HOST),"
+                                + " primary host UNREACHABLE");
     }
 
     @Test
@@ -177,6 +184,56 @@ class BackupTransitionsTest {
 
         assertThat(h.lastReason().cause()).isEqualTo(Cause.RECONNECTED);
         assertThat(h.path()).doesNotContain("RECONNECTING->PRIMARY:PRIMARY_UNREACHABLE");
+    }
+
+    @Test
+    void connectionsDrop_hostProbeCouldNotRun_notReadAsUnreachableAndBackToBackupOnReconnect() {
+        // The false takeover seen under CPU load: the connections blip, and the diagnosis's ping
+        // of the primary's host never gets a probe thread. Read as "unreachable" it promoted at
+        // once (legacy setting); it says nothing about the host, so it is asked again.
+        CoreHarness h = backup(21);
+        h.time.advance(s(1));
+        h.link.bothConnected(false);
+        h.probe.starved(1);
+
+        h.runUntil(State.RECONNECTING, Duration.ofMinutes(1));
+        assertThat(h.lastReason().detail())
+                .contains("REMOTE_NOTIFIER_DOWN")
+                .contains("primary host REACHABLE");
+        assertThat(h.probe.pinged())
+                .as("the host ping that could not run was asked again")
+                .startsWith(CoreHarness.PEER_HOST, CoreHarness.PEER_HOST);
+        h.link.bothConnected(true);
+        h.runUntil(State.BACKUP, Duration.ofMinutes(1));
+
+        assertThat(h.path())
+                .containsExactly(
+                        "STARTING->BACKUP:PEER_IS_PRIMARY",
+                        "BACKUP->RECONNECTING:NOTIFIER_PING_FAILED",
+                        "RECONNECTING->BACKUP:RECONNECTED");
+    }
+
+    @Test
+    void primaryUnreachable_waitWithCount_pingsThatCouldNotRunAreNotCounted() {
+        CoreHarness h =
+                backup(
+                        22,
+                        CoreHarness.config()
+                                .unreachablePrimaryPingDelay(s(5))
+                                .unreachablePrimaryPingCount(3)
+                                .build());
+        h.link.bothConnected(false);
+        h.probe.unreachable(CoreHarness.PEER_HOST);
+        h.runUntil(State.RECONNECTING, Duration.ofMinutes(1));
+        h.probe.starved(2);
+
+        Duration took = h.runUntil(State.PRIMARY, Duration.ofMinutes(5));
+
+        // As without starvation (host pings at 8, 14, 20 s; 22 s in all), plus the two pings
+        // that could not run, asked again at once after their 1 s timeout.
+        assertThat(took).isEqualTo(s(22 - 3 + 2));
+        assertThat(h.lastReason().detail())
+                .isEqualTo("the primary's host did not answer 3 pings, every 5s");
     }
 
     // ---- RECONNECTING -> BACKUP ----

@@ -327,4 +327,29 @@ class HandoverTest {
                                         .contains("'node-b' moved from RECONNECTING to PRIMARY"));
         assertThat(a.path()).endsWith("PRIMARY->FAILED:PEER_TOOK_OVER");
     }
+
+    /**
+     * The old primary announces itself every ping delay. An announcement sent after it drained but
+     * before the backup's TookOver reaches it arrives at a node that is already primary: that is
+     * the tail of the handover, not a second primary. Every phase of the announcement against the
+     * handover is tried, with a slow link so the window is wide.
+     */
+    @ParameterizedTest(name = "switchover {0} ms into the announcement period")
+    @ValueSource(ints = {0, 100, 300, 500, 700, 900, 1100, 1300, 1500, 1700, 1900})
+    void manualSwitchover_oldPrimaryAnnouncesWhileTookOverInFlight_noSplitBrainSeen(
+            int phaseMillis) {
+        pair();
+        Duration latency = Duration.ofMillis(400);
+        a.link.messageLatency = latency;
+        b.link.messageLatency = latency;
+        time.advance(Duration.ofMillis(phaseMillis));
+
+        b.machine.manualSwitchover();
+        time.advance(Duration.ofSeconds(10));
+
+        assertThat(b.path()).endsWith("BACKUP->PRIMARY:MANUAL_SWITCHOVER");
+        assertThat(a.path()).endsWith("PRIMARY->BACKUP:MANUAL_SWITCHOVER");
+        assertThat(b.listener.notices(Notice.Kind.SPLIT_BRAIN_WON)).isEmpty();
+        assertThat(a.replication.keptAside).isEmpty();
+    }
 }

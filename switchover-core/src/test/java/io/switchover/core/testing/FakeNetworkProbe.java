@@ -13,7 +13,9 @@ import java.util.function.Consumer;
 
 /**
  * A network in virtual time: reachable addresses answer after {@link #LATENCY}, the others are
- * reported unreachable when the ping's timeout has passed, as a real ICMP ping would.
+ * reported unreachable when the ping's timeout has passed, as a real ICMP ping would. A starved
+ * prober ({@link #starved}) reports its next pings {@link Reachability#UNKNOWN} at their timeout,
+ * as the daemon's probe does for a probe that never got a thread.
  */
 public final class FakeNetworkProbe implements NetworkProbe {
 
@@ -23,6 +25,7 @@ public final class FakeNetworkProbe implements NetworkProbe {
     private final Set<String> reachable = new HashSet<>();
     private final List<String> pinged = new ArrayList<>();
     private List<String> gateways = List.of();
+    private int starved;
 
     public FakeNetworkProbe(Scheduler scheduler) {
         this.scheduler = scheduler;
@@ -44,6 +47,12 @@ public final class FakeNetworkProbe implements NetworkProbe {
         return this;
     }
 
+    /** The next {@code pings} pings, whatever the address, cannot run: UNKNOWN at the timeout. */
+    public FakeNetworkProbe starved(int pings) {
+        starved = pings;
+        return this;
+    }
+
     /** Every address pinged so far, in order. */
     public List<String> pinged() {
         return List.copyOf(pinged);
@@ -61,6 +70,10 @@ public final class FakeNetworkProbe implements NetworkProbe {
     @Override
     public Cancellable ping(String address, Duration timeout, Consumer<Reachability> result) {
         pinged.add(address);
+        if (starved > 0) {
+            starved--;
+            return scheduler.schedule(timeout, () -> result.accept(Reachability.UNKNOWN));
+        }
         boolean answers = reachable.contains(address);
         Duration delay = answers && LATENCY.compareTo(timeout) < 0 ? LATENCY : timeout;
         Reachability outcome =

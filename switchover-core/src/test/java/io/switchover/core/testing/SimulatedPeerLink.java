@@ -27,6 +27,9 @@ public final class SimulatedPeerLink implements PeerLink {
 
     public static final Duration LATENCY = Duration.ofMillis(1);
 
+    /** How long a {@link PeerMessage} takes to reach the peer ({@link #LATENCY} unless changed). */
+    public Duration messageLatency = LATENCY;
+
     /** How the far side treats a ping that reaches it. */
     public enum Behaviour {
         ANSWER,
@@ -159,7 +162,7 @@ public final class SimulatedPeerLink implements PeerLink {
             messages.add(message);
             if (receiver != null) {
                 Consumer<PeerMessage> to = receiver;
-                scheduler.schedule(LATENCY, () -> to.accept(message));
+                scheduler.schedule(messageLatency, () -> to.accept(message));
             }
         }
     }
