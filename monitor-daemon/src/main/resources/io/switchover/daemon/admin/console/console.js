@@ -349,7 +349,8 @@
   }
 
   function progressFromStatus(node) {
-    if (node.state !== pendingCommand.fromState && ["PRIMARY", "BACKUP"].includes(node.state)) {
+    const settled = ["PRIMARY", "BACKUP", "UPGRADE_HIGHER", "UPGRADE_LOWER", "FAILED"];
+    if (node.state !== pendingCommand.fromState && settled.includes(node.state)) {
       const ms = Math.round(performance.now() - pendingCommand.started);
       progress($("command-progress").textContent + "\ndone after " + ms + " ms: " + node.id + " is " + node.state);
       pendingCommand = null;
