@@ -839,7 +839,11 @@ public final class Daemon implements AdminOperations, AutoCloseable {
                     if (machine == null) {
                         throw new RejectedException(config.nodeId() + " is starting");
                     }
-                    return PeerView.encode(nodeSummary());
+                    Map<String, Object> account = nodeSummary();
+                    // The backup pings; a primary's page shows the pair's round trips from here.
+                    account.put("pings", observations.notifierPings());
+                    account.put("modulePings", observations.modulePings());
+                    return PeerView.encode(account);
                 },
                 core);
     }

@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -168,7 +169,7 @@ final class ConsoleEndpoints implements AutoCloseable {
             return;
         }
         String source = ex.getRemoteAddress().getAddress().getHostAddress();
-        java.time.Duration wait = sessions.loginBlockedFor(source);
+        Duration wait = sessions.loginBlockedFor(source);
         if (!wait.isZero()) {
             long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
             ex.getResponseHeaders().set("Retry-After", Long.toString(seconds));

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -120,7 +121,7 @@ public final class PeerView {
             String why =
                     outcome instanceof Outcome.Rejected<byte[]> r
                             ? "the peer refused: " + r.reason()
-                            : outcome.kind().name().toLowerCase(java.util.Locale.ROOT);
+                            : outcome.kind().name().toLowerCase(Locale.ROOT);
             failed(why);
             return;
         }

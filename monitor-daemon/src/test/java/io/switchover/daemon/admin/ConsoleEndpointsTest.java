@@ -350,6 +350,37 @@ class ConsoleEndpointsTest {
     }
 
     @Test
+    void events_beyondTheMostPages_503ThenRoomAgainWhenOneCloses() {
+        Session s = console.session(TOKEN);
+        int most = ConsoleFeed.Settings.DEFAULT.maxClients();
+        java.util.List<Events> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < most; i++) {
+                Events e = console.events(Map.of("Cookie", s.cookie()));
+                open.add(e);
+                assertThat(e.status()).isEqualTo(200);
+                e.next("history", WAIT);
+            }
+            try (Events refused = console.events(Map.of("Cookie", s.cookie()))) {
+                assertThat(refused.status()).isEqualTo(503);
+            }
+
+            open.remove(0).close();
+
+            org.awaitility.Awaitility.await("a place freed by the closed page")
+                    .atMost(WAIT)
+                    .until(
+                            () -> {
+                                try (Events again = console.events(Map.of("Cookie", s.cookie()))) {
+                                    return again.status() == 200;
+                                }
+                            });
+        } finally {
+            open.forEach(Events::close);
+        }
+    }
+
+    @Test
     void events_logout_endsTheStreamWithAReason() {
         Session s = console.session(TOKEN);
 

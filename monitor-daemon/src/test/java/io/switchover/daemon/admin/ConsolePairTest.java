@@ -102,6 +102,32 @@ class ConsolePairTest {
         }
     }
 
+    @Test
+    void rejoin_onAFailedNode_returnsItToThePair() throws Exception {
+        // Across releases a manual switch leaves the old primary FAILED (the upgrade states).
+        try (TestPair pair = TestPair.builder(dir).b(y -> y.release("1.1.0")).build().start()) {
+            TestNode a = pair.a();
+            ConsoleHttp console = new ConsoleHttp(a.adminUrl());
+            Session s = console.session(a.daemon().token().value());
+            assertThat(console.post("console/rejoin", s).json().path("detail").asText())
+                    .isEqualTo("rejoin applies to a FAILED node; this node is PRIMARY");
+            assertThat(pair.b().admin().post("switch").status()).isEqualTo(200);
+            a.awaitState(State.FAILED);
+
+            try (Events feed = console.events(Map.of("Cookie", s.cookie()))) {
+                assertThat(feed.next("status", WAIT).json().path("node").path("state").asText())
+                        .isEqualTo("FAILED");
+                Reply r = console.post("console/rejoin", s);
+
+                assertThat(r.status()).as("%s", r).isEqualTo(200);
+                assertThat(r.json().path("accepted").asBoolean()).isTrue();
+                Frame back = nextTransitionTo(feed, "UPGRADE_LOWER");
+                assertThat(back.json().path("from").asText()).isEqualTo("STARTING");
+                a.awaitState(State.UPGRADE_LOWER);
+            }
+        }
+    }
+
     private static Frame nextTransitionTo(Events feed, String state) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {

@@ -195,22 +195,30 @@
     renderNode($("node-peer"), peerView(node, peer));
     show($("rejoin"), node.state === "FAILED");
     renderConnections(s);
-    renderModule(s.module || {});
+    renderModule(s.module || {}, peer.reported);
     renderNetwork(s.network || {});
     renderReplication(s.replication || {});
     if (pendingCommand) progressFromStatus(node);
   }
 
+  // The backup pings the primary; on the primary the round trips are those its peer reports.
+  function pairPings(s) {
+    const own = s.pings || {};
+    if (Object.keys(own).length) return { pings: own, by: s.node && s.node.id };
+    const reported = (s.peer && s.peer.reported) || {};
+    return { pings: reported.pings || {}, by: reported.id || (s.peer && s.peer.id) };
+  }
+
   function renderConnections(s) {
     const c = s.connections || {};
-    const p = s.pings || {};
+    const { pings: p, by } = pairPings(s);
     const pingText = (x) => x ? x.outcome + (x.rttMicros !== undefined ? ", " + ms(x.rttMicros) : "") + (x.detail ? ": " + x.detail : "") : "no ping yet";
     fill("connections", [
       ["main", c.main, c.main === "up" ? "up" : "down"],
       ["aux", c.aux, c.aux === "up" ? "up" : "down"],
       ["from the peer", c.fromPeer],
-      ["last ping main", pingText(p.main)],
-      ["last ping aux", pingText(p.aux)],
+      ["last ping main (by " + by + ")", pingText(p.main)],
+      ["last ping aux (by " + by + ")", pingText(p.aux)],
       ["last connection event", c.lastEvent],
     ]);
     for (const k of ["main", "aux"]) {
@@ -237,8 +245,9 @@
     }
   }
 
-  function renderModule(m) {
-    const lp = m.lastPings || {};
+  function renderModule(m, reported) {
+    const own = m.lastPings || {};
+    const lp = Object.keys(own).length ? own : (reported && reported.modulePings) || {};
     const one = (x) => x ? x.outcome + (x.detail ? ": " + x.detail : "") + " (" + x.at + ")" : undefined;
     fill("module", [
       ["name", m.name],
@@ -340,7 +349,8 @@
   }
 
   function progressFromStatus(node) {
-    if (node.state !== pendingCommand.fromState && ["PRIMARY", "BACKUP"].includes(node.state)) {
+    const settled = ["PRIMARY", "BACKUP", "UPGRADE_HIGHER", "UPGRADE_LOWER", "FAILED"];
+    if (node.state !== pendingCommand.fromState && settled.includes(node.state)) {
       const ms = Math.round(performance.now() - pendingCommand.started);
       progress($("command-progress").textContent + "\ndone after " + ms + " ms: " + node.id + " is " + node.state);
       pendingCommand = null;
