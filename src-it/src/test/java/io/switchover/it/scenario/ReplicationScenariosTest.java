@@ -128,11 +128,11 @@ class ReplicationScenariosTest {
         BedNode a = bed.a();
         BedNode b = bed.b();
         Replication.Mirrored trees = Replication.mirrorBetween(bed);
-        // A changed file waits 5 s untouched (10 s at most) on the primary before it is sent: at
+        // A changed file waits 10 s untouched (20 s at most) on the primary before it is sent: at
         // the switch (the command's JVM starts in about 2 s) the churn's last changes are still
         // pending, so only the handover's drain can bring them across.
         for (BedNode node : List.of(a, b)) {
-            node.setMirrorTiming(Duration.ofSeconds(5), Duration.ofSeconds(10));
+            node.setMirrorTiming(Duration.ofSeconds(10), Duration.ofSeconds(20));
             node.exposeAdminApi();
         }
         bed.startPair();
