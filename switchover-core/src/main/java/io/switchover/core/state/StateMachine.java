@@ -597,6 +597,9 @@ public final class StateMachine {
             sendHello();
             return;
         }
+        // The winner may not have heard this node as primary (its own announcement arrived here
+        // first): one last announcement lets it record the split brain it won, too.
+        sendHello();
         // Whatever this node accepted while the peer was also primary exists nowhere else.
         replication.keepAsideDivergentWrites(generation, detail);
         moveTo(State.FAILED, Reason.of(causeIfLost, detail + "; stepping down"));

@@ -94,6 +94,16 @@ class PrimaryRoleTest {
         if (expected == State.FAILED) {
             assertThat(h.lastReason().cause()).isEqualTo(Cause.SPLIT_BRAIN_LOST);
             assertThat(h.replication.keptAside).containsExactly(own);
+            // Its last word as primary, so that the winner records the split brain as well.
+            assertThat(h.link.messages())
+                    .last()
+                    .isEqualTo(
+                            new PeerMessage.Hello(
+                                    CoreHarness.SELF,
+                                    ownRank,
+                                    State.PRIMARY,
+                                    CoreHarness.RELEASE,
+                                    own));
         } else {
             assertThat(h.listener.notices(Notice.Kind.SPLIT_BRAIN_WON)).hasSize(1);
             assertThat(h.replication.keptAside).isEmpty();
