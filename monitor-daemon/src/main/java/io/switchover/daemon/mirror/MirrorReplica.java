@@ -56,6 +56,9 @@ final class MirrorReplica {
     private static final Logger log = LoggerFactory.getLogger(MirrorReplica.class);
     private static final Logger security = LoggerFactory.getLogger("switchover.security");
 
+    /** The file time a listing gives when this node cannot vouch for its files' times. */
+    private static final long UNVOUCHED_TIME = Long.MIN_VALUE;
+
     enum Phase {
         IDLE,
         SUBSCRIBING,
@@ -618,8 +621,27 @@ final class MirrorReplica {
                                     req.after(),
                                     Math.min(req.limit(), MirrorSource.LIST_PAGE),
                                     why -> log.warn("mirror {}: {}", d.spec.source(), why));
-                    return new MirrorCodec.ListReply(page.entries(), page.more()).encode();
+                    List<FileEntry> entries =
+                            origin.wasPrimary() ? withoutFileTimes(page.entries()) : page.entries();
+                    return new MirrorCodec.ListReply(entries, page.more()).encode();
                 });
+    }
+
+    /**
+     * A node that wrote as primary cannot vouch that a file of the primary's size and time holds
+     * the primary's content: during a split brain both sides may write one file to one size within
+     * one clock tick. Its listing then gives no file times, so every file whose size matches is
+     * confirmed by hash (once, until the comparison brings it in line) instead of trusted.
+     */
+    private static List<FileEntry> withoutFileTimes(List<FileEntry> entries) {
+        List<FileEntry> out = new ArrayList<>(entries.size());
+        for (FileEntry e : entries) {
+            out.add(
+                    e.type() == EntryType.FILE
+                            ? FileEntry.file(e.path(), e.size(), UNVOUCHED_TIME, e.mode())
+                            : e);
+        }
+        return out;
     }
 
     private static List<Glob> globs(List<String> patterns) throws MirrorException {

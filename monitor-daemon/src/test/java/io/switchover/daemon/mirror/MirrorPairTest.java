@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -381,11 +382,18 @@ class MirrorPairTest {
             b.stop();
             Files.writeString(aCont.resolve("only-on-a.txt"), "lost?");
             Files.writeString(aCont.resolve("shared.txt"), "v2 on a");
+            // Both sides write a file of one size at one time (as two writes in one clock tick
+            // do): only its content tells the two apart.
+            FileTime sameTime = FileTime.fromMillis(1_700_000_000_000L);
+            Files.writeString(aCont.resolve("same-size.txt"), "written on a");
+            Files.setLastModifiedTime(aCont.resolve("same-size.txt"), sameTime);
             a.stop();
             // node-b comes back alone, becomes primary and writes.
             b.start();
             b.awaitState(State.PRIMARY);
             Files.writeString(bCont.resolve("only-on-b.txt"), "new");
+            Files.writeString(bCont.resolve("same-size.txt"), "written on b");
+            Files.setLastModifiedTime(bCont.resolve("same-size.txt"), sameTime);
             // node-a returns as backup: what the comparison replaces goes aside first.
             a.start();
             a.awaitState(State.BACKUP);
@@ -398,11 +406,12 @@ class MirrorPairTest {
             }
             assertThat(kept)
                     .extracting(p -> p.getFileName().toString())
-                    .containsExactlyInAnyOrder("only-on-a.txt", "shared.txt");
+                    .containsExactlyInAnyOrder("only-on-a.txt", "shared.txt", "same-size.txt");
             for (Path p : kept) {
                 String content = Files.readString(p);
-                assertThat(content).isIn("lost?", "v2 on a");
+                assertThat(content).isIn("lost?", "v2 on a", "written on a");
             }
+            assertThat(aCont.resolve("same-size.txt")).hasContent("written on b");
             assertThat(a.events())
                     .anySatisfy(
                             e -> {
