@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchover.it.bed.BedNode;
 import io.switchover.it.bed.Event;
 import io.switchover.it.bed.FileTree;
+import io.switchover.it.bed.Poll;
 import io.switchover.it.bed.PrimaryWatch;
 import io.switchover.it.bed.Replication;
 import io.switchover.it.bed.RoleTimeline;
@@ -190,17 +191,27 @@ class SplitBrainScenarioTest {
         }
     }
 
-    /** The node's split-brain event recorded after sequence {@code after}. */
+    /**
+     * The node's split-brain event recorded after sequence {@code after}, waited for: the daemon
+     * appends it just after the transition (the loser) or on the loser's last announcement (the
+     * winner), so it may not be in the history yet when the step-down is.
+     */
     private static Event splitBrain(BedNode node, long after) {
-        return node.events().stream()
-                .filter(e -> e.sequence() > after && "split-brain".equals(e.type()))
-                .findFirst()
+        return Poll.until(
+                        Duration.ofSeconds(10),
+                        () ->
+                                node.events().stream()
+                                        .filter(
+                                                e ->
+                                                        e.sequence() > after
+                                                                && "split-brain".equals(e.type()))
+                                        .findFirst())
                 .orElseThrow(
                         () ->
                                 new AssertionError(
                                         "no split-brain event on "
                                                 + node.id()
-                                                + ": "
+                                                + " within 10 s: "
                                                 + node.events()));
     }
 
