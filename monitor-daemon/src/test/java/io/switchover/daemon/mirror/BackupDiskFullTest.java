@@ -70,12 +70,7 @@ class BackupDiskFullTest {
         Path b = Files.createDirectories(small.resolve("data"));
         byte[] good = random(100_000, 1);
         Files.write(a.resolve("big.bin"), good);
-        try (TestPair pair =
-                TestPair.builder(dir)
-                        .a(y -> y.mirror(entry(a, b)))
-                        .b(y -> y.mirror(entry(b, a)))
-                        .build()
-                        .start()) {
+        try (TestPair pair = startPair(a, b)) {
             TestNode backup = pair.b();
             await().atMost(WAIT).until(() -> mirror(backup).path("inSync").asBoolean());
             assertThat(Files.readAllBytes(b.resolve("big.bin"))).isEqualTo(good);
@@ -84,16 +79,7 @@ class BackupDiskFullTest {
             byte[] large = random(2 << 20, 3);
             Files.write(a.resolve("big.bin"), large);
 
-            await("the backup reports its full disk")
-                    .atMost(WAIT)
-                    .until(
-                            () ->
-                                    mirror(backup)
-                                            .path("directories")
-                                            .get(0)
-                                            .path("lastError")
-                                            .asText()
-                                            .contains("disk is full"));
+            awaitDiskFullReported(backup);
             assertThat(Files.readAllBytes(b.resolve("big.bin"))).isEqualTo(good);
             try (var files = Files.list(b)) {
                 assertThat(files.map(p -> p.getFileName().toString()))
@@ -123,28 +109,14 @@ class BackupDiskFullTest {
         Path b = Files.createDirectories(small.resolve("data"));
         byte[] good = random(100_000, 1);
         Files.write(a.resolve("big.bin"), good);
-        try (TestPair pair =
-                TestPair.builder(dir)
-                        .a(y -> y.mirror(entry(a, b)))
-                        .b(y -> y.mirror(entry(b, a)))
-                        .build()
-                        .start()) {
+        try (TestPair pair = startPair(a, b)) {
             TestNode primary = pair.a();
             TestNode backup = pair.b();
             await().atMost(WAIT).until(() -> mirror(backup).path("inSync").asBoolean());
             Files.write(b.resolve("filler.tmp"), random(3 << 20, 2)); // the backup's own
             byte[] large = random(2 << 20, 3);
             Files.write(a.resolve("big.bin"), large);
-            await("the backup reports its full disk")
-                    .atMost(WAIT)
-                    .until(
-                            () ->
-                                    mirror(backup)
-                                            .path("directories")
-                                            .get(0)
-                                            .path("lastError")
-                                            .asText()
-                                            .contains("disk is full"));
+            awaitDiskFullReported(backup);
 
             assertThat(backup.admin().post("switch").status()).isEqualTo(200);
             // Both sides give up after handover.timeout; whichever does first, the primary records
@@ -181,6 +153,28 @@ class BackupDiskFullTest {
             backup.awaitState(State.PRIMARY);
             assertThat(Files.readAllBytes(b.resolve("big.bin"))).isEqualTo(large);
         }
+    }
+
+    /** node-a mirrors {@code a} into node-b's {@code b} (and the reverse once roles swap). */
+    private TestPair startPair(Path a, Path b) throws Exception {
+        return TestPair.builder(dir)
+                .a(y -> y.mirror(entry(a, b)))
+                .b(y -> y.mirror(entry(b, a)))
+                .build()
+                .start();
+    }
+
+    private static void awaitDiskFullReported(TestNode backup) {
+        await("the backup reports its full disk")
+                .atMost(WAIT)
+                .until(
+                        () ->
+                                mirror(backup)
+                                        .path("directories")
+                                        .get(0)
+                                        .path("lastError")
+                                        .asText()
+                                        .contains("disk is full"));
     }
 
     private static String[] entry(Path mine, Path peers) {
